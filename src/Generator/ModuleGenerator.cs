@@ -1,0 +1,77 @@
+using System;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Torchwright.Generator.Catalogue;
+using Torchwright.Generator.Diagnostics;
+using Torchwright.Generator.Emit;
+using Torchwright.Generator.Parsing;
+using Torchwright.Generator.Specs;
+
+namespace Torchwright.Generator;
+
+/// <summary>
+/// Expands <c>[Model]</c> and <c>[Block]</c> classes into TorchSharp modules. The pipeline is
+/// parse (symbols → equatable spec) then emit (spec → text); only the spec crosses the cache.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ModuleGenerator : IIncrementalGenerator
+{
+    internal static readonly string Version = typeof(ModuleGenerator).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(LayerCatalogue.ModelAttribute, static (node, _) => true,
+                static (ctx, token) => SafeParse(ctx, isBlock: false, token))
+            .WithTrackingName(TrackingNames.Models);
+        var blocks = context.SyntaxProvider
+            .ForAttributeWithMetadataName(LayerCatalogue.BlockAttribute, static (node, _) => true,
+                static (ctx, token) => SafeParse(ctx, isBlock: true, token))
+            .WithTrackingName(TrackingNames.Blocks);
+
+        context.RegisterSourceOutput(models, static (output, result) => Produce(output, result));
+        context.RegisterSourceOutput(blocks, static (output, result) => Produce(output, result));
+    }
+
+    private static ModelParseResult SafeParse(GeneratorAttributeSyntaxContext context, bool isBlock, CancellationToken token)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        try
+        {
+            return ModelParser.Parse(type, context.Attributes[0], isBlock, token);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A generator must never take the compiler down: report and generate nothing.
+            var info = DiagnosticInfo.Create(Descriptors.InternalError, type.Locations.Length > 0 ? type.Locations[0] : null,
+                type.Name, exception.GetType().Name + ": " + exception.Message);
+            return new ModelParseResult(null, new EquatableArray<DiagnosticInfo>(new[] { info }));
+        }
+    }
+
+    private static void Produce(SourceProductionContext output, ModelParseResult result)
+    {
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+        if (result.Spec is not { } spec)
+        {
+            return;
+        }
+        string source;
+        try
+        {
+            source = ModelEmitter.Emit(spec, Version);
+        }
+        catch (Exception exception)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None, spec.Type.Name, exception.GetType().Name + ": " + exception.Message));
+            return;
+        }
+        output.AddSource(HintName(spec.Type), source);
+    }
+
+    internal static string HintName(TypeSpec type) => type.FullName.Replace('<', '_').Replace('>', '_') + ".g.cs";
+}

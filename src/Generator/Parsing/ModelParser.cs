@@ -1,0 +1,455 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Torchwright.Generator.Catalogue;
+using Torchwright.Generator.Diagnostics;
+using Torchwright.Generator.Shapes;
+using Torchwright.Generator.Specs;
+
+namespace Torchwright.Generator.Parsing;
+
+/// <summary>
+/// Reads a <c>[Model]</c> or <c>[Block]</c> class into a <see cref="ModelSpec"/>. Everything it cannot
+/// read becomes a "cannot expand" diagnostic; it never throws for bad user code.
+/// </summary>
+internal sealed class ModelParser
+{
+    private readonly INamedTypeSymbol type;
+    private readonly CancellationToken cancellation;
+    private readonly List<DiagnosticInfo> diagnostics = new();
+
+    private ModelParser(INamedTypeSymbol type, CancellationToken cancellation)
+    {
+        this.type = type;
+        this.cancellation = cancellation;
+    }
+
+    public static ModelParseResult Parse(INamedTypeSymbol type, AttributeData attribute, bool isBlock, CancellationToken cancellation)
+    {
+        var parser = new ModelParser(type, cancellation);
+        var spec = parser.Read(attribute, isBlock);
+        return new ModelParseResult(parser.diagnostics.Count == 0 ? spec : null, parser.diagnostics.ToEquatableArray());
+    }
+
+    private ModelSpec? Read(AttributeData attribute, bool isBlock)
+    {
+        var typeSpec = ReadType();
+        var config = ReadConfig(attribute);
+        if (typeSpec is null || config is null)
+        {
+            return null;
+        }
+        var configNames = new HashSet<string>(config.Members.Select(member => member.Name));
+        var layers = ReadLayers(configNames);
+        var forwards = ReadForwards();
+        if (forwards.Count == 0)
+        {
+            Report(type.Locations.FirstOrDefault(), "it has no method marked [Forward]; add one that composes its layers");
+        }
+        return new ModelSpec(typeSpec, isBlock, config, layers.ToEquatableArray(), forwards.ToEquatableArray());
+    }
+
+    private TypeSpec? ReadType()
+    {
+        var location = type.Locations.FirstOrDefault();
+        if (type.TypeKind != TypeKind.Class || type.IsStatic)
+        {
+            Report(location, "only non-static classes can be models or blocks");
+            return null;
+        }
+        if (type.IsGenericType)
+        {
+            Report(location, "generic classes are not supported; use the configuration for what varies");
+            return null;
+        }
+        if (!IsPartial(type))
+        {
+            Report(location, "the class must be declared 'partial' so that the generator can add to it");
+            return null;
+        }
+        var containing = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (!IsPartial(outer))
+            {
+                Report(location, $"the enclosing type '{outer.Name}' must be declared 'partial' too");
+                return null;
+            }
+            containing.Insert(0, (outer.IsRecord ? "partial record " : outer.TypeKind == TypeKind.Struct ? "partial struct " : "partial class ") + outer.Name);
+        }
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } space ? space.ToDisplayString() : "";
+        return new TypeSpec(ns, type.Name, SymbolText.Accessibility(type.DeclaredAccessibility), containing.ToEquatableArray());
+    }
+
+    private static bool IsPartial(INamedTypeSymbol symbol)
+        => symbol.DeclaringSyntaxReferences.Length > 0 && symbol.DeclaringSyntaxReferences.All(reference =>
+            reference.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    private ConfigSpec? ReadConfig(AttributeData attribute)
+    {
+        var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellation).GetLocation();
+        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol configType
+            || configType.TypeKind == TypeKind.Error)
+        {
+            Report(location, "the attribute needs the configuration type, e.g. [Model(typeof(MyConfig))]");
+            return null;
+        }
+        var constructor = configType.InstanceConstructors
+            .Where(ctor => ctor.DeclaredAccessibility == Accessibility.Public)
+            .OrderByDescending(ctor => ctor.Parameters.Length)
+            .FirstOrDefault();
+        var defaults = constructor?.Parameters
+            .Where(parameter => parameter.HasExplicitDefaultValue)
+            .ToDictionary(parameter => parameter.Name, parameter => DefaultText(parameter.ExplicitDefaultValue))
+            ?? new Dictionary<string, string?>();
+        var members = new List<ConfigMemberSpec>();
+        foreach (var member in configType.GetMembers())
+        {
+            var memberType = member switch
+            {
+                IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public } property => property.Type,
+                IFieldSymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsImplicitlyDeclared: false } field => field.Type,
+                _ => null,
+            };
+            if (memberType is null || member.Name == "EqualityContract")
+            {
+                continue;
+            }
+            defaults.TryGetValue(member.Name, out var defaultValue);
+            members.Add(new ConfigMemberSpec(member.Name, SymbolText.TypeName(memberType), defaultValue));
+        }
+        var parameters = constructor?.Parameters.Select(parameter => parameter.Name) ?? Enumerable.Empty<string>();
+        return new ConfigSpec(SymbolText.TypeName(configType), members.ToEquatableArray(), parameters.ToEquatableArray());
+    }
+
+    private static string? DefaultText(object? value) => value switch
+    {
+        null => null,
+        bool flag => flag ? "true" : "false",
+        System.IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private List<LayerSpec> ReadLayers(HashSet<string> configNames)
+    {
+        var layers = new List<LayerSpec>();
+        var methods = type.GetMembers().OfType<IMethodSymbol>().ToList();
+        foreach (var method in methods)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var layerAttributes = method.GetAttributes().Where(IsLayerAttribute).ToList();
+            if (layerAttributes.Count == 0)
+            {
+                continue;
+            }
+            var location = method.Locations.FirstOrDefault();
+            if (layerAttributes.Count > 1)
+            {
+                Report(location, $"method '{method.Name}' has {layerAttributes.Count} layer attributes; a method is one layer");
+                continue;
+            }
+            var layer = ReadLayer(method, layerAttributes[0], configNames, location);
+            if (layer is not null)
+            {
+                layers.Add(layer);
+            }
+        }
+        CheckLayerReferences(layers);
+        CheckNameClashes(layers);
+        return layers;
+    }
+
+    private LayerSpec? ReadLayer(IMethodSymbol method, AttributeData attribute, HashSet<string> configNames, Location? location)
+    {
+        if (!method.IsPartialDefinition || method.PartialImplementationPart is not null)
+        {
+            Report(location, $"layer method '{method.Name}' must be a partial method without a body; the generator writes the body");
+            return null;
+        }
+        if (method.IsStatic || method.IsGenericMethod)
+        {
+            Report(location, $"layer method '{method.Name}' must be an instance method without type parameters");
+            return null;
+        }
+        if (!IsTensor(method.ReturnType))
+        {
+            Report(location, $"layer method '{method.Name}' must return Tensor, not '{method.ReturnType.ToDisplayString()}'");
+            return null;
+        }
+        var inputs = method.Parameters.Select(ReadParameter).ToList();
+        if (inputs.Any(input => !input.IsTensor) || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        {
+            Report(location, $"layer method '{method.Name}' takes Tensor parameters only");
+            return null;
+        }
+
+        var arguments = ReadArguments(attribute);
+        var attributeName = SymbolText.MetadataName(attribute.AttributeClass!);
+        var name = arguments.FirstOrDefault(argument => argument.Name == "Name")?.Value ?? Naming.ToSnakeCase(method.Name);
+        if (name.Length == 0 || name.Contains('.'))
+        {
+            Report(location, $"layer name '{name}' must be non-empty and must not contain '.'");
+            return null;
+        }
+        var accessibility = SymbolText.Accessibility(method.DeclaredAccessibility);
+
+        if (attributeName == LayerCatalogue.UseAttribute)
+        {
+            var block = ReadBlockUse(method, attribute, configNames, location);
+            return block is null ? null
+                : new LayerSpec(LayerCatalogue.UseKind, method.Name, name, accessibility, inputs.ToEquatableArray(), arguments.ToEquatableArray(), block);
+        }
+
+        var kind = LayerCatalogue.FromAttribute(attributeName);
+        if (kind is null)
+        {
+            Report(location, $"'{attribute.AttributeClass!.Name}' is not a layer this version of Torchwright knows");
+            return null;
+        }
+        if (inputs.Count < kind.MinInputs || inputs.Count > kind.MaxInputs)
+        {
+            var expected = kind.MinInputs == kind.MaxInputs ? $"{kind.MinInputs}" : $"{kind.MinInputs} to {kind.MaxInputs}";
+            Report(location, $"a {kind.Name} layer takes {expected} tensor(s), but '{method.Name}' declares {inputs.Count}");
+            return null;
+        }
+        foreach (var argument in kind.Arguments)
+        {
+            var value = arguments.FirstOrDefault(a => a.Name == argument.Name)?.Value;
+            if (argument.Kind is ArgumentKind.Dimension or ArgumentKind.OptionalDimension && value is not null)
+            {
+                CheckDimension(value, $"{argument.Name} of '{method.Name}'", configNames, location);
+            }
+            else if (argument.Kind == ArgumentKind.Dimension)
+            {
+                Report(location, $"{kind.Name} layer '{method.Name}' needs {argument.Name}");
+            }
+        }
+        return new LayerSpec(kind.Name, method.Name, name, accessibility, inputs.ToEquatableArray(), arguments.ToEquatableArray(), null);
+    }
+
+    private BlockUseSpec? ReadBlockUse(IMethodSymbol method, AttributeData attribute, HashSet<string> configNames, Location? location)
+    {
+        if (attribute.ConstructorArguments.Length < 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol blockType)
+        {
+            Report(location, $"[Use] on '{method.Name}' needs the block type, e.g. [Use(typeof(MyBlock), \"Dim\")]");
+            return null;
+        }
+        var blockAttribute = blockType.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.BlockAttribute);
+        if (blockAttribute is null || blockAttribute.ConstructorArguments.Length != 1 || blockAttribute.ConstructorArguments[0].Value is not INamedTypeSymbol blockConfig)
+        {
+            Report(location, $"'{blockType.Name}' used by '{method.Name}' is not a [Block] class with a configuration type");
+            return null;
+        }
+        var configArguments = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array
+            ? attribute.ConstructorArguments[1].Values.Select(SymbolText.Constant).ToList()
+            : new List<string?>();
+        var constructor = blockConfig.InstanceConstructors
+            .Where(ctor => ctor.DeclaredAccessibility == Accessibility.Public)
+            .OrderByDescending(ctor => ctor.Parameters.Length)
+            .FirstOrDefault();
+        var required = constructor?.Parameters.Count(p => !p.HasExplicitDefaultValue) ?? 0;
+        var available = constructor?.Parameters.Length ?? 0;
+        if (configArguments.Count < required || configArguments.Count > available)
+        {
+            Report(location, $"'{blockConfig.Name}' takes {required} to {available} constructor arguments, but [Use] on '{method.Name}' gives {configArguments.Count}");
+            return null;
+        }
+        foreach (var argument in configArguments)
+        {
+            CheckDimension(argument, $"a configuration argument of '{method.Name}'", configNames, location);
+        }
+        var forward = blockType.GetMembers().OfType<IMethodSymbol>()
+            .Where(m => m.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ForwardAttribute))
+            .OrderByDescending(m => m.Name == "Forward")
+            .FirstOrDefault();
+        if (forward is null)
+        {
+            Report(location, $"block '{blockType.Name}' used by '{method.Name}' has no [Forward] method");
+            return null;
+        }
+        if (forward.Parameters.Length != method.Parameters.Length)
+        {
+            Report(location, $"block '{blockType.Name}' takes {forward.Parameters.Length} input(s) but '{method.Name}' declares {method.Parameters.Length}");
+            return null;
+        }
+        return new BlockUseSpec(
+            SymbolText.TypeName(blockType),
+            SymbolText.TypeName(blockConfig),
+            configArguments.Select(a => a ?? "").ToEquatableArray(),
+            forward.Name);
+    }
+
+    private void CheckDimension(string? text, string what, HashSet<string> configNames, Location? location)
+    {
+        var parsed = DimParser.ParseExpression(text);
+        if (!parsed.Success)
+        {
+            Report(location, $"{what} is not a valid dimension expression ('{text}': {parsed.Error})");
+            return;
+        }
+        foreach (var symbol in parsed.Dimensions[0].Symbols())
+        {
+            if (!configNames.Contains(symbol))
+            {
+                Report(location, $"{what} names '{symbol}', which is not a member of the configuration");
+            }
+        }
+    }
+
+    private void CheckLayerReferences(List<LayerSpec> layers)
+    {
+        foreach (var layer in layers)
+        {
+            var kind = LayerCatalogue.FromName(layer.Kind);
+            if (kind is null)
+            {
+                continue;
+            }
+            foreach (var argument in kind.Arguments.Where(a => a.Kind == ArgumentKind.LayerReference))
+            {
+                var target = layer.Argument(argument.Name);
+                if (target is null)
+                {
+                    continue;
+                }
+                if (!layers.Any(other => other.MethodName == target && other.Kind == "Embedding"))
+                {
+                    Report(LocationOf(layer.MethodName), $"{argument.Name} of '{layer.MethodName}' names '{target}', which is not an [Embedding] layer of this class");
+                }
+            }
+        }
+    }
+
+    private void CheckNameClashes(List<LayerSpec> layers)
+    {
+        foreach (var group in layers.GroupBy(layer => layer.StorageName).Where(group => group.Count() > 1))
+        {
+            Report(LocationOf(group.First().MethodName), $"layers {string.Join(", ", group.Select(l => "'" + l.MethodName + "'"))} would all store their parameters under '{group.Key}'; give them distinct names");
+        }
+        var memberNames = new HashSet<string>(type.GetMembers().Select(member => member.Name));
+        foreach (var layer in layers)
+        {
+            var field = Naming.ToFieldName(layer.MethodName).TrimStart('@');
+            if (memberNames.Contains(field))
+            {
+                Report(LocationOf(layer.MethodName), $"the generator stores layer '{layer.MethodName}' in a field named '{field}', but the class already declares a member with that name");
+            }
+        }
+    }
+
+    private List<ForwardSpec> ReadForwards()
+    {
+        var forwards = new List<ForwardSpec>();
+        var memberNames = new HashSet<string>(type.GetMembers().Select(member => member.Name));
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (!method.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ForwardAttribute))
+            {
+                continue;
+            }
+            var location = method.Locations.FirstOrDefault();
+            if (method.IsStatic || method.IsGenericMethod || method.IsPartialDefinition && method.PartialImplementationPart is null)
+            {
+                Report(location, $"[Forward] method '{method.Name}' must be a non-generic instance method with a body");
+                continue;
+            }
+            if (method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
+            {
+                Report(location, $"[Forward] method '{method.Name}' cannot take ref, out, in or params parameters");
+                continue;
+            }
+            var entry = method.Name == "Forward" ? "forward" : Naming.ToSnakeCase(method.Name);
+            if (memberNames.Contains(entry))
+            {
+                Report(location, $"the guarded entry of '{method.Name}' is named '{entry}', but the class already declares a member with that name");
+                continue;
+            }
+            var parameters = method.Parameters.Select(ReadParameter).ToList();
+            var returnShape = ShapeOf(method.GetReturnTypeAttributes());
+            foreach (var shape in parameters.Select(p => p.Shape).Append(returnShape))
+            {
+                if (shape is not null && DimParser.ParseShape(shape) is { Success: false } failed)
+                {
+                    Report(location, $"shape \"{shape}\" cannot be read: {failed.Error} at column {failed.ErrorColumn + 1}");
+                }
+            }
+            forwards.Add(new ForwardSpec(method.Name, entry, SymbolText.TypeName(method.ReturnType), ReturnKindOf(method.ReturnType), returnShape, parameters.ToEquatableArray()));
+        }
+        return forwards;
+    }
+
+    private static ReturnKind ReturnKindOf(ITypeSymbol type)
+    {
+        if (IsTensor(type))
+        {
+            return ReturnKind.Tensor;
+        }
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.All(element => IsTensor(element.Type)))
+        {
+            return ReturnKind.TensorTuple;
+        }
+        return ReturnKind.Other;
+    }
+
+    private ParameterSpec ReadParameter(IParameterSymbol parameter)
+        => new(parameter.Name, SymbolText.TypeName(parameter.Type), ShapeOf(parameter.GetAttributes()), IsTensor(parameter.Type));
+
+    private static string? ShapeOf(ImmutableArray<AttributeData> attributes)
+    {
+        var shape = attributes.FirstOrDefault(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ShapeAttribute);
+        return shape is { ConstructorArguments.Length: 1 } ? SymbolText.Constant(shape.ConstructorArguments[0]) : null;
+    }
+
+    private static List<ArgumentSpec> ReadArguments(AttributeData attribute)
+    {
+        var arguments = new List<ArgumentSpec>();
+        var parameters = attribute.AttributeConstructor?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty;
+        for (var i = 0; i < attribute.ConstructorArguments.Length && i < parameters.Length; i++)
+        {
+            var constant = attribute.ConstructorArguments[i];
+            if (constant.Kind == TypedConstantKind.Array || constant.Kind == TypedConstantKind.Type)
+            {
+                continue;
+            }
+            if (SymbolText.Constant(constant) is { } value)
+            {
+                arguments.Add(new ArgumentSpec(Pascal(parameters[i].Name), value));
+            }
+        }
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (SymbolText.Constant(named.Value) is { } value)
+            {
+                arguments.Add(new ArgumentSpec(named.Key, value));
+            }
+        }
+        return arguments;
+    }
+
+    private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    private static bool IsLayerAttribute(AttributeData attribute)
+    {
+        for (var current = attribute.AttributeClass?.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolText.MetadataName(current) == LayerCatalogue.LayerAttributeBase)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    internal static bool IsTensor(ITypeSymbol type)
+        => type.Name == "Tensor" && type.ContainingType is { Name: "torch", ContainingNamespace.Name: "TorchSharp" };
+
+    private Location? LocationOf(string methodName)
+        => type.GetMembers(methodName).FirstOrDefault()?.Locations.FirstOrDefault();
+
+    private void Report(Location? location, string reason)
+        => diagnostics.Add(DiagnosticInfo.Create(Descriptors.CannotExpand, location, type.Name, reason));
+}

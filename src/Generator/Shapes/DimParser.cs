@@ -1,0 +1,197 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+
+namespace Torchwright.Generator.Shapes;
+
+/// <summary>The outcome of parsing: the expressions, or an error with the column where it was found.</summary>
+internal readonly record struct DimParseResult(ImmutableArray<DimExpr> Dimensions, string? Error, int ErrorColumn)
+{
+    public bool Success => Error is null;
+}
+
+/// <summary>
+/// Parses dimension expressions: <c>Dim</c>, <c>Dim/Heads</c>, <c>(Dim+1)*2</c>, and comma-separated
+/// shapes such as <c>"B,T,Dim"</c>. Recursive descent over a tiny grammar; never throws.
+/// </summary>
+internal sealed class DimParser
+{
+    private readonly string text;
+    private int position;
+
+    private DimParser(string text) => this.text = text;
+
+    /// <summary>Parses a comma-separated shape. An empty string is a scalar (rank 0).</summary>
+    public static DimParseResult ParseShape(string? text)
+    {
+        if (text is null)
+        {
+            return new(default, "the shape is missing", 0);
+        }
+        var parser = new DimParser(text);
+        var dims = ImmutableArray.CreateBuilder<DimExpr>();
+        parser.SkipSpaces();
+        if (parser.AtEnd)
+        {
+            return new(dims.ToImmutable(), null, 0);
+        }
+        while (true)
+        {
+            var dim = parser.ParseDimension(out var error);
+            if (dim is null)
+            {
+                return new(default, error, parser.position);
+            }
+            dims.Add(dim);
+            parser.SkipSpaces();
+            if (parser.AtEnd)
+            {
+                return new(dims.ToImmutable(), null, 0);
+            }
+            if (parser.text[parser.position] != ',')
+            {
+                return new(default, $"expected ',' but found '{parser.text[parser.position]}'", parser.position);
+            }
+            parser.position++;
+        }
+    }
+
+    /// <summary>Parses one expression, such as a layer size <c>"Dim*4"</c>.</summary>
+    public static DimParseResult ParseExpression(string? text)
+    {
+        var result = ParseShape(text);
+        if (!result.Success)
+        {
+            return result;
+        }
+        if (result.Dimensions.Length != 1)
+        {
+            return new(default, result.Dimensions.Length == 0 ? "the expression is empty" : "expected one expression, found a list", 0);
+        }
+        if (result.Dimensions[0] is DimWildcard)
+        {
+            return new(default, "'_' is only allowed in shapes", 0);
+        }
+        return result;
+    }
+
+    private bool AtEnd => position >= text.Length;
+
+    private DimExpr? ParseDimension(out string? error)
+    {
+        SkipSpaces();
+        if (!AtEnd && text[position] == '_' && IsDimensionEnd(position + 1))
+        {
+            position++;
+            error = null;
+            return DimWildcard.Instance;
+        }
+        return ParseSum(out error);
+    }
+
+    private bool IsDimensionEnd(int index)
+    {
+        while (index < text.Length && text[index] == ' ')
+        {
+            index++;
+        }
+        return index >= text.Length || text[index] == ',';
+    }
+
+    private DimExpr? ParseSum(out string? error)
+    {
+        var left = ParseProduct(out error);
+        while (left is not null && Peek() is '+' or '-')
+        {
+            var op = text[position++];
+            var right = ParseProduct(out error);
+            if (right is null)
+            {
+                return null;
+            }
+            left = new DimBinary(op, left, right);
+        }
+        return left;
+    }
+
+    private DimExpr? ParseProduct(out string? error)
+    {
+        var left = ParseAtom(out error);
+        while (left is not null && Peek() is '*' or '/' or '%')
+        {
+            var op = text[position++];
+            var right = ParseAtom(out error);
+            if (right is null)
+            {
+                return null;
+            }
+            left = new DimBinary(op, left, right);
+        }
+        return left;
+    }
+
+    private DimExpr? ParseAtom(out string? error)
+    {
+        error = null;
+        var next = Peek();
+        if (next is null)
+        {
+            error = "unexpected end of expression";
+            return null;
+        }
+        if (next == '(')
+        {
+            position++;
+            var inner = ParseSum(out error);
+            if (inner is null)
+            {
+                return null;
+            }
+            if (Peek() != ')')
+            {
+                error = "missing ')'";
+                return null;
+            }
+            position++;
+            return inner;
+        }
+        if (char.IsDigit(next.Value))
+        {
+            var start = position;
+            while (!AtEnd && char.IsDigit(text[position]))
+            {
+                position++;
+            }
+            if (!long.TryParse(text.Substring(start, position - start), out var value))
+            {
+                error = "number too large";
+                return null;
+            }
+            return new DimNumber(value);
+        }
+        if (char.IsLetter(next.Value) || next == '_')
+        {
+            var start = position;
+            while (!AtEnd && (char.IsLetterOrDigit(text[position]) || text[position] == '_'))
+            {
+                position++;
+            }
+            return new DimSymbol(text.Substring(start, position - start));
+        }
+        error = $"unexpected '{next}'";
+        return null;
+    }
+
+    private char? Peek()
+    {
+        SkipSpaces();
+        return AtEnd ? null : text[position];
+    }
+
+    private void SkipSpaces()
+    {
+        while (!AtEnd && char.IsWhiteSpace(text[position]))
+        {
+            position++;
+        }
+    }
+}

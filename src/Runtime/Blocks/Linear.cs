@@ -1,0 +1,69 @@
+using Parameter = TorchSharp.Modules.Parameter;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Blocks;
+
+/// <summary>
+/// An affine map <c>[.., in] → [.., out]</c>. Parameters: <c>weight [out, in]</c>, <c>bias [out]</c>.
+/// When tied to an <see cref="Embedding"/>, it uses that table as its weight and stores none itself.
+/// </summary>
+public sealed class Linear : Block
+{
+    private readonly Embedding? tiedTo;
+    private readonly Parameter? ownWeight;
+
+    /// <summary>Creates the layer, weights N(0, 0.02) and a zero bias.</summary>
+    /// <param name="inFeatures">Input width.</param>
+    /// <param name="outFeatures">Output width.</param>
+    /// <param name="bias">Whether to add a learned bias.</param>
+    /// <param name="tiedTo">An embedding whose <c>[count, dim]</c> table serves as this layer's weight.</param>
+    public Linear(long inFeatures, long outFeatures, bool bias = true, Embedding? tiedTo = null) : base(nameof(Linear))
+    {
+        BlockChecks.Positive(nameof(inFeatures), inFeatures);
+        BlockChecks.Positive(nameof(outFeatures), outFeatures);
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        if (tiedTo is null)
+        {
+            ownWeight = AddParameter("weight", Shape(outFeatures, inFeatures), w => w.normal_(0, InitStd));
+        }
+        else if (tiedTo.Count != outFeatures || tiedTo.Dim != inFeatures)
+        {
+            throw new System.ArgumentException(
+                $"A Linear layer [{inFeatures} → {outFeatures}] needs a weight of shape [{outFeatures}, {inFeatures}], " +
+                $"but the embedding it is tied to has [{tiedTo.Count}, {tiedTo.Dim}].", nameof(tiedTo));
+        }
+        this.tiedTo = tiedTo;
+        this.bias = bias ? AddParameter(nameof(bias), Shape(outFeatures), b => b.zero_()) : null;
+    }
+
+    /// <summary>The weight in use: the layer's own, or the tied embedding's table.</summary>
+    public Tensor weight => tiedTo?.weight ?? ownWeight!;
+
+    /// <summary>The bias, or null.</summary>
+    public Parameter? bias { get; }
+
+    /// <summary>Input width.</summary>
+    public long InFeatures { get; }
+
+    /// <summary>Output width.</summary>
+    public long OutFeatures { get; }
+
+    /// <inheritdoc/>
+    protected override Tensor Fused(Tensor input) => nn.functional.linear(input, weight, bias);
+
+    /// <inheritdoc/>
+    protected override Tensor Reference(Tensor input)
+    {
+        using var transposed = weight.t();
+        var product = input.matmul(transposed);
+        if (bias is null)
+        {
+            return product;
+        }
+        using (product)
+        {
+            return product + bias;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Parameter = TorchSharp.Modules.Parameter;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Blocks;
+
+/// <summary>Root-mean-square normalisation over the last dimension, T5 style: no mean subtraction, no bias.
+/// The statistics are computed in fp32 whatever the input's type. Parameter: <c>weight [dim]</c>.</summary>
+public sealed class RmsNorm : Block
+{
+    /// <summary>Creates the layer with unit scale.</summary>
+    /// <param name="dim">Width of the last dimension.</param>
+    /// <param name="eps">Added to the mean square.</param>
+    public RmsNorm(long dim, double eps = 1e-6) : base(nameof(RmsNorm))
+    {
+        BlockChecks.Positive(nameof(dim), dim);
+        Eps = eps;
+        weight = AddParameter(nameof(weight), Shape(dim), w => w.fill_(1));
+    }
+
+    /// <summary>The learned scale.</summary>
+    public Parameter weight { get; }
+
+    /// <summary>Added to the mean square.</summary>
+    public double Eps { get; }
+
+    /// <inheritdoc/>
+    protected override Tensor Fused(Tensor input)
+    {
+        var wide = input.dtype == ScalarType.Float32 ? input : input.to(ScalarType.Float32);
+        using var squares = wide.square();
+        using var meanSquare = squares.mean(new long[] { -1 }, keepdim: true);
+        using var scale = meanSquare.add_(Eps).rsqrt_();
+        using var normalised = wide * scale;
+        if (!ReferenceEquals(wide, input))
+        {
+            wide.Dispose();
+        }
+        using var typed = normalised.dtype == input.dtype ? normalised.alias() : normalised.to(input.dtype);
+        return typed * weight;
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Reference(Tensor input)
+    {
+        using var wide = input.to(ScalarType.Float32);
+        using var squares = wide.pow(2);
+        using var meanSquare = squares.mean(new long[] { -1 }, keepdim: true);
+        using var root = (meanSquare + Eps).sqrt();
+        using var normalised = (wide / root).to(input.dtype);
+        return weight * normalised;
+    }
+}
