@@ -427,6 +427,8 @@ internal sealed class ModelParser
                 arguments.Add(new ArgumentSpec(named.Key, value));
             }
         }
+        // Canonical order, so that the order in which a user writes named arguments cannot change the spec.
+        arguments.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return arguments;
     }
 
