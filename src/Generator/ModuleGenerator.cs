@@ -46,18 +46,15 @@ public sealed class ModuleGenerator : IIncrementalGenerator
             // A generator must never take the compiler down: report and generate nothing.
             var info = DiagnosticInfo.Create(Descriptors.InternalError, type.Locations.Length > 0 ? type.Locations[0] : null,
                 type.Name, exception.GetType().Name + ": " + exception.Message);
-            return new ModelParseResult(null, new EquatableArray<DiagnosticInfo>(new[] { info }));
+            return new ModelParseResult(null, type.Name, new EquatableArray<DiagnosticInfo>(new[] { info }));
         }
     }
 
     private static void Produce(SourceProductionContext output, ModelParseResult result)
     {
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
         if (result.Spec is not { } spec)
         {
+            ReportCannotExpand(output, result);
             return;
         }
         string source;
@@ -71,6 +68,25 @@ public sealed class ModuleGenerator : IIncrementalGenerator
             return;
         }
         output.AddSource(HintName(spec.Type), source);
+    }
+
+    // One summary per type: the analyzers report every problem under its own ID, so listing them here
+    // too would show each twice.
+    private static void ReportCannotExpand(SourceProductionContext output, ModelParseResult result)
+    {
+        if (result.Diagnostics.Count == 0)
+        {
+            return;
+        }
+        var first = result.Diagnostics[0];
+        if (first.Id == Descriptors.InternalError.Id)
+        {
+            output.ReportDiagnostic(first.ToDiagnostic());
+            return;
+        }
+        var more = result.Diagnostics.Count - 1;
+        var reason = first.Arguments[0] + (more > 0 ? $" (and {more} more problem(s), each reported with its own TW ID)" : "") + $" [{first.Id}]";
+        output.ReportDiagnostic(first.ToDiagnostic(Descriptors.CannotExpand, new[] { result.TypeName, reason }));
     }
 
     internal static string HintName(TypeSpec type) => type.FullName.Replace('<', '_').Replace('>', '_') + ".g.cs";

@@ -9,25 +9,51 @@ public class CannotExpandTests
     private const string Config = "public sealed record C(int Dim = 8, int Heads = 2);\n";
 
     [Theory]
-    [InlineData("[Model(typeof(C))] public class M { [Forward] public Tensor Forward(Tensor x) => x; }", "must be declared 'partial'")]
-    [InlineData("[Model(typeof(C))] public partial class M { }", "no method marked [Forward]")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Widht\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "'Widht', which is not a member of the configuration")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim*\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "not a valid dimension expression")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] private partial int L(Tensor x); [Forward] public Tensor Forward(Tensor x) => x; }", "must return Tensor")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", TiedTo = \"Nope\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "not an [Embedding] layer")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Forward] public Tensor Forward([Shape(\"B,,T\")] Tensor x) => x; }", "cannot be read")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] private partial Tensor L(Tensor x, Tensor y); [Forward] public Tensor Forward(Tensor x) => L(x, x); }", "takes 1 tensor(s)")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] [LayerNorm(\"Dim\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "a method is one layer")]
-    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", Name = \"a.b\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "must not contain '.'")]
-    public void Broken_contract_reports_TW0001_with_reason(string body, string reason)
+    [InlineData("[Model(typeof(C))] public class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1001", "must be declared 'partial'")]
+    [InlineData("[Model(typeof(C))] public partial class M { }", "TW1006", "no method marked [Forward]")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Widht\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1004", "'Widht', which is not a member of the configuration")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim*\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1005", "not a valid dimension expression")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] private partial int L(Tensor x); [Forward] public Tensor Forward(Tensor x) => x; }", "TW1003", "must return Tensor")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", TiedTo = \"Nope\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1008", "not an [Embedding] layer")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Forward] public Tensor Forward([Shape(\"B,,T\")] Tensor x) => x; }", "TW1005", "cannot be read")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] private partial Tensor L(Tensor x, Tensor y); [Forward] public Tensor Forward(Tensor x) => L(x, x); }", "TW1003", "takes 1 tensor(s)")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] [LayerNorm(\"Dim\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1012", "a method is one layer")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", Name = \"a.b\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1011", "must not contain '.'")]
+    public void Broken_contract_gets_one_TW0001_from_the_generator_and_the_specific_ID_from_the_analyzer(string body, string id, string reason)
     {
-        var (_, run) = GeneratorHarness.Generate(TestSources.Usings + Config + body);
+        var source = TestSources.Usings + Config + body;
+        var (_, run) = GeneratorHarness.Generate(source);
 
-        var diagnostic = Assert.Single(run.Diagnostics, d => d.Id == "TW0001");
-        Assert.Contains(reason, diagnostic.GetMessage());
-        Assert.NotEqual(Microsoft.CodeAnalysis.Location.None, diagnostic.Location);
-        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "TW0002");
+        var summary = Assert.Single(run.Diagnostics);
+        Assert.Equal("TW0001", summary.Id);
+        Assert.Contains(reason, summary.GetMessage());
+        Assert.Contains($"[{id}]", summary.GetMessage());
+        Assert.NotEqual(Microsoft.CodeAnalysis.Location.None, summary.Location);
         Assert.Empty(run.Results.Single().GeneratedSources);
+
+        var specific = Assert.Single(AnalyzerHarness.Diagnostics(source), d => d.Id == id);
+        Assert.Contains(reason, specific.GetMessage());
+        Assert.Equal(summary.Location, specific.Location);
+        Assert.Equal($"docs/diagnostics/{id}.md", specific.Descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public void Unknown_config_member_carries_the_suggestion_for_the_code_fix()
+    {
+        var source = TestSources.Usings + Config + "[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Heds\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }";
+
+        var diagnostic = Assert.Single(AnalyzerHarness.Diagnostics(source), d => d.Id == "TW1004");
+
+        Assert.Equal("Heds", diagnostic.Properties["UnknownName"]);
+        Assert.Equal("Heads", diagnostic.Properties["Suggestion"]);
+    }
+
+    [Fact]
+    public void Valid_models_get_no_contract_diagnostics()
+    {
+        Assert.Empty(AnalyzerHarness.Diagnostics(GeneratorHarness.ModelSource("Gpt/ByteGpt.cs")));
+        Assert.Empty(AnalyzerHarness.Diagnostics(TestSources.BlockAndModel));
+        Assert.Empty(AnalyzerHarness.Diagnostics(TestSources.NestedWithEntries));
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Torchwright.Generator.Specs;
@@ -19,20 +21,34 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
     }
 }
 
-/// <summary>A diagnostic kept as plain values: descriptor id, message arguments and location.</summary>
-internal sealed record DiagnosticInfo(string Id, EquatableArray<string> Arguments, LocationInfo? Location)
+/// <summary>A named value a code fix can read from a diagnostic.</summary>
+internal sealed record DiagnosticProperty(string Key, string Value)
+{
+    public const string UnknownName = "UnknownName";
+    public const string Suggestion = "Suggestion";
+}
+
+/// <summary>A diagnostic kept as plain values: descriptor id, message arguments, location and properties.</summary>
+internal sealed record DiagnosticInfo(string Id, EquatableArray<string> Arguments, LocationInfo? Location, EquatableArray<DiagnosticProperty> Properties)
 {
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
-        => new(descriptor.Id, arguments.ToEquatableArray(), LocationInfo.From(location));
+        => new(descriptor.Id, arguments.ToEquatableArray(), LocationInfo.From(location), EquatableArray<DiagnosticProperty>.Empty);
 
-    public Diagnostic ToDiagnostic()
+    public Diagnostic ToDiagnostic() => ToDiagnostic(Descriptors.Get(Id), Arguments);
+
+    /// <summary>This problem reported as <paramref name="descriptor"/> with <paramref name="arguments"/>, at the same place.</summary>
+    public Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor, IReadOnlyList<string> arguments)
     {
-        var descriptor = Descriptors.ById(Id);
-        var args = new object[Arguments.Count];
+        var args = new object[arguments.Count];
         for (var i = 0; i < args.Length; i++)
         {
-            args[i] = Arguments[i];
+            args[i] = arguments[i];
         }
-        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, args);
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        foreach (var property in Properties)
+        {
+            properties[property.Key] = property.Value;
+        }
+        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, properties.ToImmutable(), args);
     }
 }

@@ -15,11 +15,19 @@ internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashS
 
     public void Check(string tensor, string shape)
     {
-        var dimensions = DimParser.ParseShape(shape).Dimensions;
+        var all = DimParser.ParseShape(shape).Dimensions;
+        var leading = all.Length > 0 && all[0] is DimEllipsis;
+        var dimensions = leading ? all.RemoveAt(0) : all;
         var actual = tensor + "Shape";
-        var symbolic = string.Join(",", dimensions.Select(d => d.ToString()));
+        var symbolic = string.Join(",", all.Select(d => d.ToString()));
+        var guard = "global::Torchwright.Runtime.ShapeGuard";
         writer.Line($"var {actual} = {tensor}.shape;");
-        writer.Line($"if ({actual}.Length != {dimensions.Length}) throw global::Torchwright.Runtime.ShapeGuard.RankMismatch(\"{entry}\", \"{tensor}\", \"{symbolic}\", {actual});");
+        writer.Line(leading
+            ? $"if ({actual}.Length < {dimensions.Length}) throw {guard}.RankTooSmall(\"{entry}\", \"{tensor}\", \"{symbolic}\", {dimensions.Length}, {actual});"
+            : $"if ({actual}.Length != {dimensions.Length}) throw {guard}.RankMismatch(\"{entry}\", \"{tensor}\", \"{symbolic}\", {actual});");
+
+        // With a leading "...", the declared dimensions are the trailing ones.
+        string At(int i) => leading ? $"{actual}[{actual}.Length - {dimensions.Length - i}]" : $"{actual}[{i}]";
 
         // Bind new symbols first, so that "T,T" and "B,T,T+1" compare against values of this tensor too.
         var bindingIndices = new HashSet<int>();
@@ -30,7 +38,7 @@ internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashS
                 var local = "dim" + name;
                 bound[name] = local;
                 bindingIndices.Add(i);
-                writer.Line($"var {local} = {actual}[{i}];");
+                writer.Line($"var {local} = {At(i)};");
             }
         }
 
@@ -42,14 +50,17 @@ internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashS
             expected.Add(value ?? "null");
             if (value is not null && !bindingIndices.Contains(i))
             {
-                comparisons.Add($"{actual}[{i}] != {Wrap(value)}");
+                comparisons.Add($"{At(i)} != {Wrap(value)}");
             }
         }
         if (comparisons.Count > 0)
         {
+            var mismatch = leading
+                ? $"{guard}.TrailingMismatch(\"{entry}\", \"{tensor}\", \"{symbolic}\", new long?[] {{ {string.Join(", ", expected)} }}, {actual})"
+                : $"{guard}.Mismatch(\"{entry}\", \"{tensor}\", \"{symbolic}\", new long?[] {{ {string.Join(", ", expected)} }}, {actual})";
             writer.Line($"if ({string.Join(" || ", comparisons)})");
             writer.Indent();
-            writer.Line($"throw global::Torchwright.Runtime.ShapeGuard.Mismatch(\"{entry}\", \"{tensor}\", \"{symbolic}\", new long?[] {{ {string.Join(", ", expected)} }}, {actual});");
+            writer.Line($"throw {mismatch};");
             writer.Unindent();
         }
     }

@@ -32,7 +32,7 @@ internal sealed class ModelParser
     {
         var parser = new ModelParser(type, cancellation);
         var spec = parser.Read(attribute, isBlock);
-        return new ModelParseResult(parser.diagnostics.Count == 0 ? spec : null, parser.diagnostics.ToEquatableArray());
+        return new ModelParseResult(parser.diagnostics.Count == 0 ? spec : null, type.Name, parser.diagnostics.ToEquatableArray());
     }
 
     private ModelSpec? Read(AttributeData attribute, bool isBlock)
@@ -48,7 +48,7 @@ internal sealed class ModelParser
         var forwards = ReadForwards();
         if (forwards.Count == 0)
         {
-            Report(type.Locations.FirstOrDefault(), "it has no method marked [Forward]; add one that composes its layers");
+            Report(Descriptors.MissingForward, type.Locations.FirstOrDefault(), "it has no method marked [Forward]; add one that composes its layers");
         }
         return new ModelSpec(typeSpec, isBlock, config, layers.ToEquatableArray(), forwards.ToEquatableArray());
     }
@@ -58,17 +58,17 @@ internal sealed class ModelParser
         var location = type.Locations.FirstOrDefault();
         if (type.TypeKind != TypeKind.Class || type.IsStatic)
         {
-            Report(location, "only non-static classes can be models or blocks");
+            Report(Descriptors.InvalidModelType, location, "only non-static classes can be models or blocks");
             return null;
         }
         if (type.IsGenericType)
         {
-            Report(location, "generic classes are not supported; use the configuration for what varies");
+            Report(Descriptors.InvalidModelType, location, "generic classes are not supported; use the configuration for what varies");
             return null;
         }
         if (!IsPartial(type))
         {
-            Report(location, "the class must be declared 'partial' so that the generator can add to it");
+            Report(Descriptors.NotPartial, location, "the class must be declared 'partial' so that the generator can add to it");
             return null;
         }
         var containing = new List<string>();
@@ -76,7 +76,7 @@ internal sealed class ModelParser
         {
             if (!IsPartial(outer))
             {
-                Report(location, $"the enclosing type '{outer.Name}' must be declared 'partial' too");
+                Report(Descriptors.NotPartial, location, $"the enclosing type '{outer.Name}' must be declared 'partial' too");
                 return null;
             }
             containing.Insert(0, (outer.IsRecord ? "partial record " : outer.TypeKind == TypeKind.Struct ? "partial struct " : "partial class ") + outer.Name);
@@ -95,7 +95,7 @@ internal sealed class ModelParser
         if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol configType
             || configType.TypeKind == TypeKind.Error)
         {
-            Report(location, "the attribute needs the configuration type, e.g. [Model(typeof(MyConfig))]");
+            Report(Descriptors.MissingConfiguration, location, "the attribute needs the configuration type, e.g. [Model(typeof(MyConfig))]");
             return null;
         }
         var constructor = configType.InstanceConstructors
@@ -149,7 +149,7 @@ internal sealed class ModelParser
             var location = method.Locations.FirstOrDefault();
             if (layerAttributes.Count > 1)
             {
-                Report(location, $"method '{method.Name}' has {layerAttributes.Count} layer attributes; a method is one layer");
+                Report(Descriptors.MultipleLayerAttributes, location, $"method '{method.Name}' has {layerAttributes.Count} layer attributes; a method is one layer");
                 continue;
             }
             var layer = ReadLayer(method, layerAttributes[0], configNames, location);
@@ -167,23 +167,23 @@ internal sealed class ModelParser
     {
         if (!method.IsPartialDefinition || method.PartialImplementationPart is not null)
         {
-            Report(location, $"layer method '{method.Name}' must be a partial method without a body; the generator writes the body");
+            Report(Descriptors.LayerNotPartial, location, $"layer method '{method.Name}' must be a partial method without a body; the generator writes the body");
             return null;
         }
         if (method.IsStatic || method.IsGenericMethod)
         {
-            Report(location, $"layer method '{method.Name}' must be an instance method without type parameters");
+            Report(Descriptors.LayerSignature, location, $"layer method '{method.Name}' must be an instance method without type parameters");
             return null;
         }
         if (!IsTensor(method.ReturnType))
         {
-            Report(location, $"layer method '{method.Name}' must return Tensor, not '{method.ReturnType.ToDisplayString()}'");
+            Report(Descriptors.LayerSignature, location, $"layer method '{method.Name}' must return Tensor, not '{method.ReturnType.ToDisplayString()}'");
             return null;
         }
         var inputs = method.Parameters.Select(ReadParameter).ToList();
         if (inputs.Any(input => !input.IsTensor) || method.Parameters.Any(p => p.RefKind != RefKind.None))
         {
-            Report(location, $"layer method '{method.Name}' takes Tensor parameters only");
+            Report(Descriptors.LayerSignature, location, $"layer method '{method.Name}' takes Tensor parameters only");
             return null;
         }
 
@@ -192,7 +192,7 @@ internal sealed class ModelParser
         var name = arguments.FirstOrDefault(argument => argument.Name == "Name")?.Value ?? Naming.ToSnakeCase(method.Name);
         if (name.Length == 0 || name.Contains('.'))
         {
-            Report(location, $"layer name '{name}' must be non-empty and must not contain '.'");
+            Report(Descriptors.InvalidLayerName, location, $"layer name '{name}' must be non-empty and must not contain '.'");
             return null;
         }
         var accessibility = SymbolText.Accessibility(method.DeclaredAccessibility);
@@ -207,13 +207,13 @@ internal sealed class ModelParser
         var kind = LayerCatalogue.FromAttribute(attributeName);
         if (kind is null)
         {
-            Report(location, $"'{attribute.AttributeClass!.Name}' is not a layer this version of Torchwright knows");
+            Report(Descriptors.UnknownLayer, location, $"'{attribute.AttributeClass!.Name}' is not a layer this version of Torchwright knows");
             return null;
         }
         if (inputs.Count < kind.MinInputs || inputs.Count > kind.MaxInputs)
         {
             var expected = kind.MinInputs == kind.MaxInputs ? $"{kind.MinInputs}" : $"{kind.MinInputs} to {kind.MaxInputs}";
-            Report(location, $"a {kind.Name} layer takes {expected} tensor(s), but '{method.Name}' declares {inputs.Count}");
+            Report(Descriptors.LayerSignature, location, $"a {kind.Name} layer takes {expected} tensor(s), but '{method.Name}' declares {inputs.Count}");
             return null;
         }
         foreach (var argument in kind.Arguments)
@@ -225,7 +225,7 @@ internal sealed class ModelParser
             }
             else if (argument.Kind == ArgumentKind.Dimension)
             {
-                Report(location, $"{kind.Name} layer '{method.Name}' needs {argument.Name}");
+                Report(Descriptors.MissingLayerArgument, location, $"{kind.Name} layer '{method.Name}' needs {argument.Name}");
             }
         }
         return new LayerSpec(kind.Name, method.Name, name, accessibility, inputs.ToEquatableArray(), arguments.ToEquatableArray(), null);
@@ -235,13 +235,13 @@ internal sealed class ModelParser
     {
         if (attribute.ConstructorArguments.Length < 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol blockType)
         {
-            Report(location, $"[Use] on '{method.Name}' needs the block type, e.g. [Use(typeof(MyBlock), \"Dim\")]");
+            Report(Descriptors.InvalidBlockUse, location, $"[Use] on '{method.Name}' needs the block type, e.g. [Use(typeof(MyBlock), \"Dim\")]");
             return null;
         }
         var blockAttribute = blockType.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.BlockAttribute);
         if (blockAttribute is null || blockAttribute.ConstructorArguments.Length != 1 || blockAttribute.ConstructorArguments[0].Value is not INamedTypeSymbol blockConfig)
         {
-            Report(location, $"'{blockType.Name}' used by '{method.Name}' is not a [Block] class with a configuration type");
+            Report(Descriptors.InvalidBlockUse, location, $"'{blockType.Name}' used by '{method.Name}' is not a [Block] class with a configuration type");
             return null;
         }
         var configArguments = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array
@@ -255,7 +255,7 @@ internal sealed class ModelParser
         var available = constructor?.Parameters.Length ?? 0;
         if (configArguments.Count < required || configArguments.Count > available)
         {
-            Report(location, $"'{blockConfig.Name}' takes {required} to {available} constructor arguments, but [Use] on '{method.Name}' gives {configArguments.Count}");
+            Report(Descriptors.InvalidBlockUse, location, $"'{blockConfig.Name}' takes {required} to {available} constructor arguments, but [Use] on '{method.Name}' gives {configArguments.Count}");
             return null;
         }
         foreach (var argument in configArguments)
@@ -268,12 +268,12 @@ internal sealed class ModelParser
             .FirstOrDefault();
         if (forward is null)
         {
-            Report(location, $"block '{blockType.Name}' used by '{method.Name}' has no [Forward] method");
+            Report(Descriptors.InvalidBlockUse, location, $"block '{blockType.Name}' used by '{method.Name}' has no [Forward] method");
             return null;
         }
         if (forward.Parameters.Length != method.Parameters.Length)
         {
-            Report(location, $"block '{blockType.Name}' takes {forward.Parameters.Length} input(s) but '{method.Name}' declares {method.Parameters.Length}");
+            Report(Descriptors.InvalidBlockUse, location, $"block '{blockType.Name}' takes {forward.Parameters.Length} input(s) but '{method.Name}' declares {method.Parameters.Length}");
             return null;
         }
         return new BlockUseSpec(
@@ -288,14 +288,17 @@ internal sealed class ModelParser
         var parsed = DimParser.ParseExpression(text);
         if (!parsed.Success)
         {
-            Report(location, $"{what} is not a valid dimension expression ('{text}': {parsed.Error})");
+            Report(Descriptors.InvalidExpression, location, $"{what} is not a valid dimension expression ('{text}': {parsed.Error})");
             return;
         }
         foreach (var symbol in parsed.Dimensions[0].Symbols())
         {
             if (!configNames.Contains(symbol))
             {
-                Report(location, $"{what} names '{symbol}', which is not a member of the configuration");
+                var suggestion = NearestName.Find(symbol, configNames);
+                var hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+                Report(Descriptors.UnknownConfigMember, location, $"{what} names '{symbol}', which is not a member of the configuration{hint}",
+                    new DiagnosticProperty(DiagnosticProperty.UnknownName, symbol), new DiagnosticProperty(DiagnosticProperty.Suggestion, suggestion ?? ""));
             }
         }
     }
@@ -318,7 +321,7 @@ internal sealed class ModelParser
                 }
                 if (!layers.Any(other => other.MethodName == target && other.Kind == "Embedding"))
                 {
-                    Report(LocationOf(layer.MethodName), $"{argument.Name} of '{layer.MethodName}' names '{target}', which is not an [Embedding] layer of this class");
+                    Report(Descriptors.InvalidTiedTo, LocationOf(layer.MethodName), $"{argument.Name} of '{layer.MethodName}' names '{target}', which is not an [Embedding] layer of this class");
                 }
             }
         }
@@ -328,7 +331,7 @@ internal sealed class ModelParser
     {
         foreach (var group in layers.GroupBy(layer => layer.StorageName).Where(group => group.Count() > 1))
         {
-            Report(LocationOf(group.First().MethodName), $"layers {string.Join(", ", group.Select(l => "'" + l.MethodName + "'"))} would all store their parameters under '{group.Key}'; give them distinct names");
+            Report(Descriptors.NameClash, LocationOf(group.First().MethodName), $"layers {string.Join(", ", group.Select(l => "'" + l.MethodName + "'"))} would all store their parameters under '{group.Key}'; give them distinct names");
         }
         var memberNames = new HashSet<string>(type.GetMembers().Select(member => member.Name));
         foreach (var layer in layers)
@@ -336,7 +339,7 @@ internal sealed class ModelParser
             var field = Naming.ToFieldName(layer.MethodName).TrimStart('@');
             if (memberNames.Contains(field))
             {
-                Report(LocationOf(layer.MethodName), $"the generator stores layer '{layer.MethodName}' in a field named '{field}', but the class already declares a member with that name");
+                Report(Descriptors.NameClash, LocationOf(layer.MethodName), $"the generator stores layer '{layer.MethodName}' in a field named '{field}', but the class already declares a member with that name");
             }
         }
     }
@@ -354,18 +357,18 @@ internal sealed class ModelParser
             var location = method.Locations.FirstOrDefault();
             if (method.IsStatic || method.IsGenericMethod || method.IsPartialDefinition && method.PartialImplementationPart is null)
             {
-                Report(location, $"[Forward] method '{method.Name}' must be a non-generic instance method with a body");
+                Report(Descriptors.InvalidForward, location, $"[Forward] method '{method.Name}' must be a non-generic instance method with a body");
                 continue;
             }
             if (method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
             {
-                Report(location, $"[Forward] method '{method.Name}' cannot take ref, out, in or params parameters");
+                Report(Descriptors.InvalidForward, location, $"[Forward] method '{method.Name}' cannot take ref, out, in or params parameters");
                 continue;
             }
             var entry = method.Name == "Forward" ? "forward" : Naming.ToSnakeCase(method.Name);
             if (memberNames.Contains(entry))
             {
-                Report(location, $"the guarded entry of '{method.Name}' is named '{entry}', but the class already declares a member with that name");
+                Report(Descriptors.NameClash, location, $"the guarded entry of '{method.Name}' is named '{entry}', but the class already declares a member with that name");
                 continue;
             }
             var parameters = method.Parameters.Select(ReadParameter).ToList();
@@ -374,7 +377,7 @@ internal sealed class ModelParser
             {
                 if (shape is not null && DimParser.ParseShape(shape) is { Success: false } failed)
                 {
-                    Report(location, $"shape \"{shape}\" cannot be read: {failed.Error} at column {failed.ErrorColumn + 1}");
+                    Report(Descriptors.InvalidExpression, location, $"shape \"{shape}\" cannot be read: {failed.Error} at column {failed.ErrorColumn + 1}");
                 }
             }
             forwards.Add(new ForwardSpec(method.Name, entry, SymbolText.TypeName(method.ReturnType), ReturnKindOf(method.ReturnType), returnShape, parameters.ToEquatableArray()));
@@ -452,6 +455,6 @@ internal sealed class ModelParser
     private Location? LocationOf(string methodName)
         => type.GetMembers(methodName).FirstOrDefault()?.Locations.FirstOrDefault();
 
-    private void Report(Location? location, string reason)
-        => diagnostics.Add(DiagnosticInfo.Create(Descriptors.CannotExpand, location, type.Name, reason));
+    private void Report(DiagnosticDescriptor descriptor, Location? location, string reason, params DiagnosticProperty[] properties)
+        => diagnostics.Add(new DiagnosticInfo(descriptor.Id, new[] { reason }.ToEquatableArray(), LocationInfo.From(location), properties.ToEquatableArray()));
 }

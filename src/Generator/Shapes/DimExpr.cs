@@ -59,6 +59,16 @@ internal sealed record DimWildcard : DimExpr
     public override string ToString() => "_";
 }
 
+/// <summary>Any number of leading dimensions: <c>...</c>, only as the first entry of a shape.</summary>
+internal sealed record DimEllipsis : DimExpr
+{
+    public static readonly DimEllipsis Instance = new();
+
+    public override long? Evaluate(IReadOnlyDictionary<string, long> bindings) => null;
+
+    public override string ToString() => "...";
+}
+
 /// <summary>Binary arithmetic; division is integer division.</summary>
 internal sealed record DimBinary(char Operator, DimExpr Left, DimExpr Right) : DimExpr
 {

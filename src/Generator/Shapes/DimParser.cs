@@ -36,12 +36,22 @@ internal sealed class DimParser
         }
         while (true)
         {
-            var dim = parser.ParseDimension(out var error);
-            if (dim is null)
+            if (parser.TryEllipsis())
+            {
+                if (dims.Count > 0)
+                {
+                    return new(default, "'...' may only stand first in a shape", parser.position - 3);
+                }
+                dims.Add(DimEllipsis.Instance);
+            }
+            else if (parser.ParseDimension(out var error) is { } dim)
+            {
+                dims.Add(dim);
+            }
+            else
             {
                 return new(default, error, parser.position);
             }
-            dims.Add(dim);
             parser.SkipSpaces();
             if (parser.AtEnd)
             {
@@ -67,14 +77,25 @@ internal sealed class DimParser
         {
             return new(default, result.Dimensions.Length == 0 ? "the expression is empty" : "expected one expression, found a list", 0);
         }
-        if (result.Dimensions[0] is DimWildcard)
+        if (result.Dimensions[0] is DimWildcard or DimEllipsis)
         {
-            return new(default, "'_' is only allowed in shapes", 0);
+            return new(default, $"'{result.Dimensions[0]}' is only allowed in shapes", 0);
         }
         return result;
     }
 
     private bool AtEnd => position >= text.Length;
+
+    private bool TryEllipsis()
+    {
+        SkipSpaces();
+        if (string.CompareOrdinal(text, position, "...", 0, 3) != 0)
+        {
+            return false;
+        }
+        position += 3;
+        return true;
+    }
 
     private DimExpr? ParseDimension(out string? error)
     {

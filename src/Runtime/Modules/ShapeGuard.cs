@@ -19,6 +19,32 @@ public static class ShapeGuard
             $"expected [{symbolic}] with {expectedRank}.", argument);
     }
 
+    /// <summary>The tensor has fewer dimensions than a shape with leading <c>...</c> needs.</summary>
+    /// <param name="entry">The guarded method, e.g. <c>TinyGpt.forward</c>.</param>
+    /// <param name="argument">The argument's name.</param>
+    /// <param name="symbolic">The declared shape, e.g. <c>...,Dim</c>.</param>
+    /// <param name="minimumRank">The number of trailing dimensions declared.</param>
+    /// <param name="actual">The tensor's shape.</param>
+    public static ArgumentException RankTooSmall(string entry, string argument, string symbolic, int minimumRank, long[] actual)
+        => new(
+            $"{entry}: argument '{argument}' has shape {Format(actual)} with {actual.Length} dimension(s), " +
+            $"expected [{symbolic}] with at least {minimumRank}.", argument);
+
+    /// <summary>A trailing dimension of a shape with leading <c>...</c> differs from its declared value.</summary>
+    /// <param name="entry">The guarded method.</param>
+    /// <param name="argument">The argument's name.</param>
+    /// <param name="symbolic">The declared shape, e.g. <c>...,Dim</c>.</param>
+    /// <param name="expected">The bound value of each trailing dimension; null where unchecked.</param>
+    /// <param name="actual">The tensor's shape.</param>
+    public static ArgumentException TrailingMismatch(string entry, string argument, string symbolic, long?[] expected, long[] actual)
+    {
+        var leading = actual.Length - expected.Length;
+        var aligned = new long?[actual.Length];
+        System.Array.Copy(expected, 0, aligned, leading, expected.Length);
+        var names = Enumerable.Repeat("...", leading).Concat(symbolic.Split(',').Skip(1)).ToArray();
+        return Describe(entry, argument, symbolic, names, aligned, actual);
+    }
+
     /// <summary>A dimension differs from its declared value.</summary>
     /// <param name="entry">The guarded method, e.g. <c>TinyGpt.forward</c>.</param>
     /// <param name="argument">The argument's name.</param>
@@ -26,8 +52,10 @@ public static class ShapeGuard
     /// <param name="expected">The bound value of each dimension; null where unchecked.</param>
     /// <param name="actual">The tensor's shape.</param>
     public static ArgumentException Mismatch(string entry, string argument, string symbolic, long?[] expected, long[] actual)
+        => Describe(entry, argument, symbolic, symbolic.Split(','), expected, actual);
+
+    private static ArgumentException Describe(string entry, string argument, string symbolic, string[] names, long?[] expected, long[] actual)
     {
-        var names = symbolic.Split(',');
         var bound = "[" + string.Join(",", expected.Select(value => value?.ToString() ?? "?")) + "]";
         var differing = Enumerable.Range(0, Math.Min(expected.Length, actual.Length))
             .Where(i => expected[i] is { } value && value != actual[i])
