@@ -33,25 +33,34 @@ internal static class LayerCatalogue
 
     public static readonly ImmutableArray<LayerKind> All = ImmutableArray.Create(
         new LayerKind("Embedding", "Torchwright.EmbeddingAttribute", Blocks + "Embedding",
-            ImmutableArray.Create(Dim("Count"), Dim("Dim")), 1, 1),
+            ImmutableArray.Create(Dim("Count"), Dim("Dim")), 1, 1,
+            ImmutableArray.Create("..."), "...,Dim"),
         new LayerKind("LearnedPositions", "Torchwright.LearnedPositionsAttribute", Blocks + "LearnedPositions",
-            ImmutableArray.Create(Dim("MaxLength"), Dim("Dim")), 1, 1),
+            ImmutableArray.Create(Dim("MaxLength"), Dim("Dim")), 1, 1,
+            ImmutableArray.Create("...,T,Dim"), "...,T,Dim"),
         new LayerKind("Linear", "Torchwright.LinearAttribute", Blocks + "Linear",
             ImmutableArray.Create(Dim("InFeatures"), Dim("OutFeatures"), Flag("Bias", true),
-                new LayerArgument("TiedTo", "tiedTo", ArgumentKind.LayerReference)), 1, 1),
+                new LayerArgument("TiedTo", "tiedTo", ArgumentKind.LayerReference)), 1, 1,
+            ImmutableArray.Create("...,InFeatures"), "...,OutFeatures"),
         new LayerKind("LayerNorm", "Torchwright.LayerNormAttribute", Blocks + "LayerNorm",
-            ImmutableArray.Create(Dim("Dim"), Flag("Affine", true), Real("Eps", "1e-5")), 1, 1),
+            ImmutableArray.Create(Dim("Dim"), Flag("Affine", true), Real("Eps", "1e-5")), 1, 1,
+            ImmutableArray.Create("...,Dim"), "...,Dim"),
         new LayerKind("RmsNorm", "Torchwright.RmsNormAttribute", Blocks + "RmsNorm",
-            ImmutableArray.Create(Dim("Dim"), Real("Eps", "1e-6")), 1, 1),
+            ImmutableArray.Create(Dim("Dim"), Real("Eps", "1e-6")), 1, 1,
+            ImmutableArray.Create("...,Dim"), "...,Dim"),
         new LayerKind("Attention", "Torchwright.AttentionAttribute", Blocks + "SelfAttention",
-            ImmutableArray.Create(Dim("Dim"), Dim("Heads"), Flag("Causal", false), Flag("Bias", true)), 1, 1),
+            ImmutableArray.Create(Dim("Dim"), Dim("Heads"), Flag("Causal", false), Flag("Bias", true)), 1, 1,
+            ImmutableArray.Create("B,T,Dim"), "B,T,Dim"),
         new LayerKind("Mlp", "Torchwright.MlpAttribute", Blocks + "Mlp",
             ImmutableArray.Create(Dim("Dim"), Dim("Hidden"),
-                new LayerArgument("Activation", "activation", ArgumentKind.Activation, "Gelu"), Flag("Bias", true)), 1, 1),
+                new LayerArgument("Activation", "activation", ArgumentKind.Activation, "Gelu"), Flag("Bias", true)), 1, 1,
+            ImmutableArray.Create("...,Dim"), "...,Dim"),
         new LayerKind("TransformerBlock", "Torchwright.TransformerBlockAttribute", Blocks + "TransformerBlock",
-            ImmutableArray.Create(Dim("Dim"), Dim("Heads"), Flag("Causal", false), OptionalDim("MlpHidden")), 1, 1),
+            ImmutableArray.Create(Dim("Dim"), Dim("Heads"), Flag("Causal", false), OptionalDim("MlpHidden")), 1, 1,
+            ImmutableArray.Create("B,T,Dim"), "B,T,Dim"),
         new LayerKind("TransformerStack", "Torchwright.TransformerStackAttribute", Blocks + "TransformerStack",
-            ImmutableArray.Create(Dim("Depth"), Dim("Dim"), Dim("Heads"), Flag("Causal", false), OptionalDim("MlpHidden")), 1, 1));
+            ImmutableArray.Create(Dim("Depth"), Dim("Dim"), Dim("Heads"), Flag("Causal", false), OptionalDim("MlpHidden")), 1, 1,
+            ImmutableArray.Create("B,T,Dim"), "B,T,Dim"));
 
     private static readonly Dictionary<string, LayerKind> ByAttribute = All.ToDictionary(kind => kind.AttributeMetadataName);
 

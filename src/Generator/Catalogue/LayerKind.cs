@@ -21,12 +21,19 @@ internal enum ArgumentKind
 /// constructor parameter it goes to, and the value used when the attribute leaves it out.</summary>
 internal sealed record LayerArgument(string Name, string ParameterName, ArgumentKind Kind, string? Default = null);
 
-/// <summary>A built-in layer: the attribute that declares it, the runtime block that implements it,
-/// and how many tensors its forward takes.</summary>
+/// <summary>
+/// A built-in layer: the attribute that declares it, the runtime block that implements it, how many
+/// tensors its forward takes, and its shape signature. In <see cref="InputShapes"/> and
+/// <see cref="OutputShape"/>, names of the layer's arguments (<c>InFeatures</c>) stand for the sizes the
+/// user wrote; other names (<c>B</c>, <c>T</c>) are unified per call; a leading <c>...</c> matches any
+/// number of leading dimensions, the same ones in the output.
+/// </summary>
 internal sealed record LayerKind(
     string Name,
     string AttributeMetadataName,
     string RuntimeType,
     ImmutableArray<LayerArgument> Arguments,
     int MinInputs,
-    int MaxInputs);
+    int MaxInputs,
+    ImmutableArray<string> InputShapes,
+    string OutputShape);
