@@ -148,7 +148,7 @@ internal sealed class ModelEmitter
             var arguments = string.Join(", ", layer.Inputs.Select(input => input.Name));
             var call = layer.Block is { } block
                 ? $"{Naming.ToFieldName(layer.MethodName)}.{block.ForwardMethod}Unchecked({arguments})"
-                : $"{Naming.ToFieldName(layer.MethodName)}.forward({arguments})";
+                : $"{Naming.ToFieldName(layer.MethodName)}.forward({BuiltInArguments(layer)})";
             writer.Line($"{layer.Accessibility} partial {Tensor} {layer.MethodName}({parameters}) => {call};");
             writer.Line();
         }
@@ -208,6 +208,10 @@ internal sealed class ModelEmitter
         writer.Line($"public {forward.ReturnType} {forward.MethodName}Unchecked({parameters}) => {forward.MethodName}({arguments});");
     }
 
+    // The main input positionally, every other input by its name: attn.forward(x, positions: positions).
+    private static string BuiltInArguments(LayerSpec layer)
+        => string.Join(", ", layer.Inputs.Select((input, i) => i == 0 ? input.Name : $"{input.Role}: {input.Name}"));
+
     private static string LayerType(LayerSpec layer)
         => layer.Block?.TypeName ?? LayerCatalogue.FromName(layer.Kind)!.RuntimeType;
 
@@ -219,7 +223,16 @@ internal sealed class ModelEmitter
             return $"new {block.TypeName}(new {block.ConfigTypeName}({configArguments}))";
         }
         var kind = LayerCatalogue.FromName(layer.Kind)!;
-        var arguments = kind.Arguments.Select(argument => $"{argument.ParameterName}: {ArgumentValue(layer, argument)}");
+        var arguments = kind.Arguments.Where(argument => !argument.InOptions)
+            .Select(argument => $"{argument.ParameterName}: {ArgumentValue(layer, argument)}")
+            .ToList();
+        if (kind.OptionsType is not null)
+        {
+            var members = kind.Arguments
+                .Where(argument => argument.InOptions && (argument.Required || layer.Argument(argument.Name) is not null))
+                .Select(argument => $"{argument.Name} = {ArgumentValue(layer, argument)}");
+            arguments.Add($"options: new {kind.OptionsType} {{ {string.Join(", ", members)} }}");
+        }
         return $"new {kind.RuntimeType}({string.Join(", ", arguments)})";
     }
 
@@ -230,7 +243,9 @@ internal sealed class ModelEmitter
         {
             ArgumentKind.Dimension => ConfigExpression(value!),
             ArgumentKind.OptionalDimension => value is null ? "null" : ConfigExpression(value),
+            ArgumentKind.DimensionList => $"new long[] {{ {string.Join(", ", DimParser.ParseShape(value).Dimensions.Select(d => ConfigExpression(d.ToString())))} }}",
             ArgumentKind.Activation => $"global::Torchwright.Activation.{value}",
+            ArgumentKind.Norm => $"global::Torchwright.NormKind.{value}",
             ArgumentKind.LayerReference => value is null ? "null" : Naming.ToFieldName(value),
             _ => value ?? "default",
         };

@@ -165,7 +165,7 @@ internal sealed class ModelParser
 
     private LayerSpec? ReadLayer(IMethodSymbol method, AttributeData attribute, HashSet<string> configNames, Location? location)
     {
-        if (!method.IsPartialDefinition || method.PartialImplementationPart is not null)
+        if (!method.IsPartialDefinition || method.PartialImplementationPart is { } implementation && !GeneratedCode.IsOurs(implementation))
         {
             Report(Descriptors.LayerNotPartial, location, $"layer method '{method.Name}' must be a partial method without a body; the generator writes the body");
             return null;
@@ -210,22 +210,31 @@ internal sealed class ModelParser
             Report(Descriptors.UnknownLayer, location, $"'{attribute.AttributeClass!.Name}' is not a layer this version of Torchwright knows");
             return null;
         }
-        if (inputs.Count < kind.MinInputs || inputs.Count > kind.MaxInputs)
+        var bound = BindInputs(kind, method, inputs, location);
+        if (bound is null)
         {
-            var expected = kind.MinInputs == kind.MaxInputs ? $"{kind.MinInputs}" : $"{kind.MinInputs} to {kind.MaxInputs}";
-            Report(Descriptors.LayerSignature, location, $"a {kind.Name} layer takes {expected} tensor(s), but '{method.Name}' declares {inputs.Count}");
             return null;
         }
+        inputs = bound;
         foreach (var argument in kind.Arguments)
         {
             var value = arguments.FirstOrDefault(a => a.Name == argument.Name)?.Value;
-            if (argument.Kind is ArgumentKind.Dimension or ArgumentKind.OptionalDimension && value is not null)
+            if (value is null)
             {
-                CheckDimension(value, $"{argument.Name} of '{method.Name}'", configNames, location);
+                if (argument.Required)
+                {
+                    Report(Descriptors.MissingLayerArgument, location, $"{kind.Name} layer '{method.Name}' needs {argument.Name}");
+                }
+                continue;
             }
-            else if (argument.Kind == ArgumentKind.Dimension)
+            var what = $"{argument.Name} of '{method.Name}'";
+            if (argument.Kind is ArgumentKind.Dimension or ArgumentKind.OptionalDimension)
             {
-                Report(Descriptors.MissingLayerArgument, location, $"{kind.Name} layer '{method.Name}' needs {argument.Name}");
+                CheckDimension(value, what, configNames, ArgumentLocation(attribute, argument.Name, cancellation) ?? location);
+            }
+            else if (argument.Kind == ArgumentKind.DimensionList)
+            {
+                CheckDimensionList(value, what, configNames, ArgumentLocation(attribute, argument.Name, cancellation) ?? location);
             }
         }
         return new LayerSpec(kind.Name, method.Name, name, accessibility, inputs.ToEquatableArray(), arguments.ToEquatableArray(), null);
@@ -258,9 +267,9 @@ internal sealed class ModelParser
             Report(Descriptors.InvalidBlockUse, location, $"'{blockConfig.Name}' takes {required} to {available} constructor arguments, but [Use] on '{method.Name}' gives {configArguments.Count}");
             return null;
         }
-        foreach (var argument in configArguments)
+        for (var i = 0; i < configArguments.Count; i++)
         {
-            CheckDimension(argument, $"a configuration argument of '{method.Name}'", configNames, location);
+            CheckDimension(configArguments[i], $"a configuration argument of '{method.Name}'", configNames, PositionalArgumentLocation(attribute, i + 1, cancellation) ?? location);
         }
         var forward = blockType.GetMembers().OfType<IMethodSymbol>()
             .Where(m => m.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ForwardAttribute))
@@ -281,6 +290,64 @@ internal sealed class ModelParser
             SymbolText.TypeName(blockConfig),
             configArguments.Select(a => a ?? "").ToEquatableArray(),
             forward.Name);
+    }
+
+    // The first parameter is the main input; the others bind to the layer's named inputs.
+    private List<ParameterSpec>? BindInputs(LayerKind kind, IMethodSymbol method, List<ParameterSpec> inputs, Location? location)
+    {
+        if (kind.Inputs.Length == 0)
+        {
+            if (inputs.Count == 0)
+            {
+                return inputs;
+            }
+            Report(Descriptors.LayerSignature, location, $"a {kind.Name} layer takes no inputs, but '{method.Name}' declares {inputs.Count}");
+            return null;
+        }
+        if (inputs.Count == 0)
+        {
+            Report(Descriptors.LayerSignature, location, $"a {kind.Name} layer takes its input tensor as the first parameter, but '{method.Name}' declares none");
+            return null;
+        }
+        var bound = new List<ParameterSpec> { inputs[0] with { Role = kind.Inputs[0].Name } };
+        var used = new HashSet<string>();
+        foreach (var input in inputs.Skip(1))
+        {
+            var role = kind.Input(input.Name);
+            if (role is null)
+            {
+                var known = string.Join(", ", kind.Inputs.Skip(1).Select(i => i.Name));
+                var takes = known.Length == 0 ? $"a {kind.Name} layer takes 1 tensor(s)" : $"the inputs of a {kind.Name} layer after the first are {known}";
+                Report(Descriptors.LayerSignature, location, $"{takes}, but '{method.Name}' declares parameter '{input.Name}'");
+                return null;
+            }
+            if (!used.Add(role.Name))
+            {
+                Report(Descriptors.LayerSignature, location, $"'{method.Name}' binds input '{role.Name}' twice");
+                return null;
+            }
+            bound.Add(input with { Role = role.Name });
+        }
+        foreach (var missing in kind.Inputs.Skip(1).Where(i => i.Required && !used.Contains(i.Name)))
+        {
+            Report(Descriptors.LayerSignature, location, $"a {kind.Name} layer needs the input '{missing.Name}'; add a Tensor parameter named {missing.Name} to '{method.Name}'");
+            return null;
+        }
+        return bound;
+    }
+
+    private void CheckDimensionList(string text, string what, HashSet<string> configNames, Location? location)
+    {
+        var parsed = DimParser.ParseShape(text);
+        if (!parsed.Success || parsed.Dimensions.Length == 0 || parsed.Dimensions.Any(d => d is DimWildcard or DimEllipsis))
+        {
+            Report(Descriptors.InvalidExpression, location, $"{what} is not a list of dimension expressions ('{text}'{(parsed.Success ? "" : ": " + parsed.Error)})");
+            return;
+        }
+        foreach (var dimension in parsed.Dimensions)
+        {
+            CheckDimension(dimension.ToString(), what, configNames, location);
+        }
     }
 
     private void CheckDimension(string? text, string what, HashSet<string> configNames, Location? location)
@@ -333,7 +400,7 @@ internal sealed class ModelParser
         {
             Report(Descriptors.NameClash, LocationOf(group.First().MethodName), $"layers {string.Join(", ", group.Select(l => "'" + l.MethodName + "'"))} would all store their parameters under '{group.Key}'; give them distinct names");
         }
-        var memberNames = new HashSet<string>(type.GetMembers().Select(member => member.Name));
+        var memberNames = new HashSet<string>(type.GetMembers().Where(member => !GeneratedCode.IsOurs(member)).Select(member => member.Name));
         foreach (var layer in layers)
         {
             var field = Naming.ToFieldName(layer.MethodName).TrimStart('@');
@@ -347,7 +414,7 @@ internal sealed class ModelParser
     private List<ForwardSpec> ReadForwards()
     {
         var forwards = new List<ForwardSpec>();
-        var memberNames = new HashSet<string>(type.GetMembers().Select(member => member.Name));
+        var memberNames = new HashSet<string>(type.GetMembers().Where(member => !GeneratedCode.IsOurs(member)).Select(member => member.Name));
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
             if (!method.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ForwardAttribute))
@@ -436,6 +503,47 @@ internal sealed class ModelParser
     }
 
     private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    /// <summary>
+    /// Where the attribute argument for property <paramref name="name"/> is written: a named argument
+    /// (<c>TiedTo = ...</c>), a constructor argument by name (<c>dim: ...</c>) or by position. Null when
+    /// the attribute does not write it.
+    /// </summary>
+    internal static Location? ArgumentLocation(AttributeData attribute, string name, CancellationToken cancellation)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellation) is not AttributeSyntax { ArgumentList: { } list })
+        {
+            return null;
+        }
+        foreach (var argument in list.Arguments)
+        {
+            if (argument.NameEquals?.Name.Identifier.ValueText == name
+                || argument.NameColon is { } colon && Pascal(colon.Name.Identifier.ValueText) == name)
+            {
+                return argument.Expression.GetLocation();
+            }
+        }
+        var parameters = attribute.AttributeConstructor?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (Pascal(parameters[i].Name) == name && !parameters[i].IsParams)
+            {
+                return PositionalArgumentLocation(attribute, i, cancellation);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Where the <paramref name="index"/>-th positional argument of an attribute is written (params elements included).</summary>
+    internal static Location? PositionalArgumentLocation(AttributeData attribute, int index, CancellationToken cancellation)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellation) is not AttributeSyntax { ArgumentList: { } list })
+        {
+            return null;
+        }
+        var positional = list.Arguments.Where(argument => argument.NameEquals is null && argument.NameColon is null).ToList();
+        return index < positional.Count ? positional[index].Expression.GetLocation() : null;
+    }
 
     private static bool IsLayerAttribute(AttributeData attribute)
     {

@@ -91,10 +91,13 @@ internal sealed record DimBinary(char Operator, DimExpr Left, DimExpr Right) : D
         };
     }
 
-    public override string ToString() => $"{Wrap(Left)}{Operator}{Wrap(Right)}";
+    public override string ToString() => $"{Wrap(Left, right: false)}{Operator}{Wrap(Right, right: true)}";
 
-    private string Wrap(DimExpr operand)
-        => operand is DimBinary inner && Precedence(inner.Operator) < Precedence(Operator) ? $"({inner})" : operand.ToString();
+    // "A-(B-C)" must keep its parentheses: on the right, an equal precedence needs them too.
+    private string Wrap(DimExpr operand, bool right)
+        => operand is DimBinary inner && (Precedence(inner.Operator) < Precedence(Operator) || right && Precedence(inner.Operator) == Precedence(Operator))
+            ? $"({inner})"
+            : operand.ToString();
 
     internal static int Precedence(char op) => op is '+' or '-' ? 1 : 2;
 }

@@ -45,8 +45,9 @@ internal sealed record BlockUseSpec(
     EquatableArray<string> ConfigArguments,
     string ForwardMethod);
 
-/// <summary>A method parameter: name, C# type, and the declared <c>[Shape]</c> if any.</summary>
-internal sealed record ParameterSpec(string Name, string Type, string? Shape, bool IsTensor);
+/// <summary>A method parameter: name, C# type, the declared <c>[Shape]</c> if any, and for a layer
+/// input the layer input it binds to (the first binds to the main input).</summary>
+internal sealed record ParameterSpec(string Name, string Type, string? Shape, bool IsTensor, string? Role = null);
 
 /// <summary>A <c>[Forward]</c> method.</summary>
 internal sealed record ForwardSpec(

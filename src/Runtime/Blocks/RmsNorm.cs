@@ -10,15 +10,16 @@ public sealed class RmsNorm : Block
     /// <summary>Creates the layer with unit scale.</summary>
     /// <param name="dim">Width of the last dimension.</param>
     /// <param name="eps">Added to the mean square.</param>
-    public RmsNorm(long dim, double eps = 1e-6) : base(nameof(RmsNorm))
+    /// <param name="affine">Whether to learn a scale.</param>
+    public RmsNorm(long dim, double eps = 1e-6, bool affine = true) : base(nameof(RmsNorm))
     {
         BlockChecks.Positive(nameof(dim), dim);
         Eps = eps;
-        weight = AddParameter(nameof(weight), Shape(dim), w => w.fill_(1));
+        weight = affine ? AddParameter(nameof(weight), Shape(dim), w => w.fill_(1)) : null;
     }
 
-    /// <summary>The learned scale.</summary>
-    public Parameter weight { get; }
+    /// <summary>The learned scale, or null.</summary>
+    public Parameter? weight { get; }
 
     /// <summary>Added to the mean square.</summary>
     public double Eps { get; }
@@ -35,8 +36,15 @@ public sealed class RmsNorm : Block
         {
             wide.Dispose();
         }
-        using var typed = normalised.dtype == input.dtype ? normalised.alias() : normalised.to(input.dtype);
-        return typed * weight;
+        var typed = normalised.dtype == input.dtype ? normalised.alias() : normalised.to(input.dtype);
+        if (weight is null)
+        {
+            return typed;
+        }
+        using (typed)
+        {
+            return typed * weight;
+        }
     }
 
     /// <inheritdoc/>
@@ -46,7 +54,14 @@ public sealed class RmsNorm : Block
         using var squares = wide.pow(2);
         using var meanSquare = squares.mean(new long[] { -1 }, keepdim: true);
         using var root = (meanSquare + Eps).sqrt();
-        using var normalised = (wide / root).to(input.dtype);
-        return weight * normalised;
+        var normalised = (wide / root).to(input.dtype);
+        if (weight is null)
+        {
+            return normalised;
+        }
+        using (normalised)
+        {
+            return weight * normalised;
+        }
     }
 }

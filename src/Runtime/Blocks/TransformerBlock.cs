@@ -1,60 +1,131 @@
+using System;
 using static TorchSharp.torch;
 
 namespace Torchwright.Runtime.Blocks;
 
 /// <summary>
-/// A pre-norm transformer layer: <c>h = x + attn(norm1(x))</c>, <c>out = h + mlp(norm2(h))</c>.
-/// Parameters: <c>norm1.*</c>, <c>attn.qkv.*</c>, <c>attn.proj.*</c>, <c>norm2.*</c>, <c>mlp.fc1.*</c>, <c>mlp.fc2.*</c>.
+/// A pre-norm transformer layer: <c>h = x + attn(norm1(x))</c>, optionally <c>h = h + cross_attn(cross_norm(h), memory)</c>,
+/// then <c>out = h + mlp(norm2(h))</c>. With a conditioning vector, adaLN-zero: each norm's output is
+/// scaled and shifted, and each sublayer's output gated, by values projected from the condition
+/// (<c>ada</c>, zero-initialised so the layer starts as the identity).
 /// </summary>
-public sealed class TransformerBlock : Block
+public sealed class TransformerBlock : nn.Module, IForwardPathAware
 {
+    private readonly int modulations;
+
     /// <summary>Creates the layer.</summary>
-    /// <param name="dim">Model width.</param>
-    /// <param name="heads">Number of attention heads.</param>
-    /// <param name="causal">Whether attention is causal.</param>
-    /// <param name="mlpHidden">Hidden width of the feed-forward layer; 4·dim when null.</param>
-    public TransformerBlock(long dim, long heads, bool causal = false, long? mlpHidden = null) : base(nameof(TransformerBlock))
+    /// <param name="options">Sizes and behaviour.</param>
+    public TransformerBlock(TransformerOptions options) : base(nameof(TransformerBlock))
     {
-        norm1 = AddChild(nameof(norm1), new LayerNorm(dim));
-        attn = AddChild(nameof(attn), new SelfAttention(dim, heads, causal));
-        norm2 = AddChild(nameof(norm2), new LayerNorm(dim));
-        mlp = AddChild(nameof(mlp), new Mlp(dim, mlpHidden ?? 4 * dim));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        var affine = options.ConditionDim is null;
+        norm1 = Add("norm1", Norms.Create(options.Norm, options.Dim, affine));
+        attn = Add("attn", new Attention(options.SelfAttention));
+        if (options.MemoryDim is not null)
+        {
+            cross_norm = Add("cross_norm", Norms.Create(options.Norm, options.Dim, affine));
+            cross_attn = Add("cross_attn", new Attention(options.CrossAttention));
+        }
+        norm2 = Add("norm2", Norms.Create(options.Norm, options.Dim, affine));
+        mlp = Add("mlp", new Mlp(options.Dim, options.MlpHidden ?? 4 * options.Dim, options.Activation, options.Bias, options.Gated));
+        if (options.ConditionDim is { } conditionDim)
+        {
+            modulations = cross_attn is null ? 6 : 9;
+            ada = Add("ada", new Linear(conditionDim, modulations * options.Dim));
+            using (no_grad())
+            {
+                ada.weight.zero_();
+            }
+        }
     }
 
-    /// <summary>Normalisation before attention.</summary>
-    public LayerNorm norm1 { get; }
+    /// <summary>Sizes and behaviour.</summary>
+    public TransformerOptions Options { get; }
+
+    /// <inheritdoc/>
+    public ForwardPath Path { get; set; }
+
+    /// <summary>Normalisation before self-attention.</summary>
+    public Block norm1 { get; }
 
     /// <summary>Self-attention.</summary>
-    public SelfAttention attn { get; }
+    public Attention attn { get; }
+
+    /// <summary>Normalisation before cross-attention, or null.</summary>
+    public Block? cross_norm { get; }
+
+    /// <summary>Cross-attention to the memory, or null.</summary>
+    public Attention? cross_attn { get; }
 
     /// <summary>Normalisation before the feed-forward layer.</summary>
-    public LayerNorm norm2 { get; }
+    public Block norm2 { get; }
 
     /// <summary>The feed-forward layer.</summary>
     public Mlp mlp { get; }
 
-    /// <inheritdoc/>
-    protected override Tensor Fused(Tensor input)
+    /// <summary>adaLN-zero modulation from the condition, or null.</summary>
+    public Linear? ada { get; }
+
+    /// <summary>Runs the layer.</summary>
+    /// <param name="x">Input, <c>[B,T,Dim]</c>.</param>
+    /// <param name="memory">Memory for cross-attention, <c>[B,S,MemoryDim]</c>.</param>
+    /// <param name="positions">Positions for rotary embedding, <c>[B,T]</c> or <c>[T]</c>.</param>
+    /// <param name="padding">Key padding of <paramref name="x"/>, <c>[B,T]</c> bool, true where real.</param>
+    /// <param name="bias">Additive self-attention score bias, broadcastable to <c>[B,H,T,T]</c>.</param>
+    /// <param name="memoryPadding">Key padding of the memory, <c>[B,S]</c>.</param>
+    /// <param name="memoryBias">Additive cross-attention score bias, broadcastable to <c>[B,H,T,S]</c>.</param>
+    /// <param name="condition">Conditioning vector for adaLN-zero, <c>[B,ConditionDim]</c>.</param>
+    public Tensor forward(Tensor x, Tensor? memory = null, Tensor? positions = null, Tensor? padding = null, Tensor? bias = null,
+        Tensor? memoryPadding = null, Tensor? memoryBias = null, Tensor? condition = null)
     {
-        // The residual adds go in place into the sublayer outputs: fresh tensors that no backward needs.
-        Tensor hidden;
-        using (var normed = norm1.forward(input))
+        if (ada is not null != condition is not null)
         {
-            hidden = attn.forward(normed).add_(input);
+            throw new ArgumentException(ada is null ? "This layer takes no condition." : "This layer is conditioned (adaLN-zero): pass the condition.", nameof(condition));
         }
-        using (hidden)
-        using (var normed = norm2.forward(hidden))
+        using var scope = NewDisposeScope();
+        var parts = condition is null ? null : Modulation(condition);
+        var hidden = Sublayer(x, norm1, parts, 0, normed => attn.forward(normed, positions: positions, padding: padding, bias: bias));
+        if (cross_attn is not null)
         {
-            return mlp.forward(normed).add_(hidden);
+            hidden = Sublayer(hidden, cross_norm!, parts, 6, normed => cross_attn.forward(normed, memory, padding: memoryPadding, bias: memoryBias));
         }
+        var output = Sublayer(hidden, norm2, parts, 3, normed => mlp.forward(normed));
+        return output.MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc/>
-    protected override Tensor Reference(Tensor input)
+    // [B, k·Dim] → k tensors of [B, 1, Dim]: shift, scale, gate per sublayer.
+    private Tensor[] Modulation(Tensor condition)
     {
-        using var attended = attn.forward(norm1.forward(input));
-        using var hidden = input + attended;
-        using var transformed = mlp.forward(norm2.forward(hidden));
-        return hidden + transformed;
+        using var activated = nn.functional.silu(condition);
+        using var projected = ada!.forward(activated);
+        return projected.unsqueeze(1).chunk(modulations, -1);
+    }
+
+    private Tensor Sublayer(Tensor input, Block norm, Tensor[]? parts, int first, Func<Tensor, Tensor> sublayer)
+    {
+        var normed = norm.forward(input);
+        if (parts is not null)
+        {
+            normed = normed * (1 + parts[first + 1]) + parts[first];
+        }
+        var output = sublayer(normed);
+        if (parts is not null)
+        {
+            output = output * parts[first + 2];
+        }
+        output = nn.functional.dropout(output, Options.Dropout, training);
+        // The residual goes in place into the sublayer's fresh output, which no backward needs.
+        return Path == ForwardPath.Fused ? output.add_(input) : input + output;
+    }
+
+    private T Add<T>(string name, T module) where T : nn.Module
+    {
+        register_module(name, module);
+        return module;
+    }
+
+    /// <summary>Empty on purpose: sublayers are registered explicitly under their PyTorch names.</summary>
+    protected override void RegisterComponents()
+    {
     }
 }

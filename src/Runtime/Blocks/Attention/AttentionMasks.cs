@@ -1,0 +1,89 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Blocks;
+
+/// <summary>What the kernels need to know about masking for one call.</summary>
+/// <param name="Allowed">Which keys each query may see, broadcastable to <c>[B,1,T,S]</c>; null when all (or when <paramref name="CausalOnly"/>).</param>
+/// <param name="CausalOnly">Plain causal masking with nothing else: kernels may use the causal flag instead of a tensor.</param>
+/// <param name="OwnsAllowed">Whether <paramref name="Allowed"/> was built for this call (and is disposed with the plan) rather than cached.</param>
+internal readonly record struct MaskPlan(Tensor? Allowed, bool CausalOnly, bool OwnsAllowed) : IDisposable
+{
+    public void Dispose()
+    {
+        if (OwnsAllowed)
+        {
+            Allowed?.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Builds the boolean "may attend" mask of an attention layer. The parts that depend only on the shape
+/// (causal, prefix-causal) are built once per shape and device and cached; padding and groups depend
+/// on the data and are combined per call.
+/// </summary>
+internal sealed class AttentionMasks
+{
+    private Tensor? structural;
+    private (long Length, long KeyLength, TorchSharp.DeviceType Device, int Index) structuralKey = (-1, -1, TorchSharp.DeviceType.CPU, -1);
+
+    public MaskPlan Plan(AttentionOptions options, long length, long keyLength, Device device, Tensor? padding, Tensor? queryGroups, Tensor? keyGroups)
+    {
+        var shaped = options.Causal || options.Prefix is not null;
+        if (padding is null && queryGroups is null)
+        {
+            if (!shaped)
+            {
+                return new MaskPlan(null, false, false);
+            }
+            if (options.Causal && options.Prefix is null && length == keyLength)
+            {
+                return new MaskPlan(null, true, false);
+            }
+            return new MaskPlan(Structural(options, length, keyLength, device), false, false);
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor allowed = shaped ? Structural(options, length, keyLength, device).unsqueeze(0).unsqueeze(0) : ones(1, 1, 1, 1, ScalarType.Bool, device);
+        if (padding is not null)
+        {
+            allowed = allowed.logical_and(padding.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1));
+        }
+        if (queryGroups is not null)
+        {
+            var same = queryGroups.unsqueeze(-1).eq(keyGroups!.unsqueeze(-2)); // [B,T,S]
+            allowed = allowed.logical_and(same.unsqueeze(1));
+        }
+        return new MaskPlan(allowed.MoveToOuterDisposeScope(), false, true);
+    }
+
+    // Causal and/or prefix-causal [T,S], cached for the last shape asked for.
+    private Tensor Structural(AttentionOptions options, long length, long keyLength, Device device)
+    {
+        var key = (length, keyLength, device.type, device.index);
+        if (structural is not null && structuralKey == key)
+        {
+            return structural;
+        }
+        structural?.Dispose();
+        using var scope = NewDisposeScope();
+        var query = arange(length, device: device).unsqueeze(-1);
+        var keyIndex = arange(keyLength, device: device).unsqueeze(0);
+        Tensor allowed;
+        if (options.Prefix is { } prefix)
+        {
+            // Prefix positions see the whole prefix only; later positions see the prefix and themselves causally.
+            var inPrefix = keyIndex.lt(prefix);
+            allowed = query.lt(prefix).logical_and(inPrefix)
+                .logical_or(query.ge(prefix).logical_and(inPrefix.logical_or(keyIndex.le(query))));
+        }
+        else
+        {
+            allowed = keyIndex.le(query);
+        }
+        structural = allowed.DetachFromDisposeScope();
+        structuralKey = key;
+        return structural;
+    }
+}

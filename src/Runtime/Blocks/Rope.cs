@@ -1,0 +1,67 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Blocks;
+
+/// <summary>
+/// Rotary position embedding by explicit position ids, "rotate half" layout: the first and second
+/// halves of each head are the two coordinates of each rotated pair. The cos/sin table covers
+/// <c>maxPositions</c> positions and is built once per device, so that applying it never reads a
+/// tensor back to the host (a position beyond the table is an index error).
+/// </summary>
+internal sealed class Rope
+{
+    private readonly long headDim;
+    private readonly double theta;
+    private readonly long maxPositions;
+    private Tensor? cos;
+    private Tensor? sin;
+
+    public Rope(long headDim, double theta, long maxPositions)
+    {
+        this.maxPositions = maxPositions;
+        if (headDim % 2 != 0)
+        {
+            throw new ArgumentException($"Rotary embedding needs an even head width, got {headDim}.", nameof(headDim));
+        }
+        this.headDim = headDim;
+        this.theta = theta;
+    }
+
+    /// <summary>Rotates <paramref name="x"/> <c>[B,H,T,hd]</c> by <paramref name="positions"/> (<c>[B,T]</c>, <c>[T]</c>, or null for 0..T−1).</summary>
+    public Tensor Apply(Tensor x, Tensor? positions)
+    {
+        using var scope = NewDisposeScope();
+        var length = x.shape[2];
+        if (length > maxPositions)
+        {
+            throw new ArgumentException($"Rotary embedding covers {maxPositions} positions, but the input has {length}.", nameof(x));
+        }
+        var ids = positions ?? arange(length, device: x.device);
+        EnsureTable(x.device);
+        var flat = ids.reshape(-1);
+        var shape = ids.dim() == 1 ? new long[] { 1, 1, length, headDim / 2 } : new long[] { ids.shape[0], 1, length, headDim / 2 };
+        var c = cos!.index_select(0, flat).view(shape).to(x.dtype);
+        var s = sin!.index_select(0, flat).view(shape).to(x.dtype);
+        var halves = x.chunk(2, -1);
+        var rotated = cat(new[] { halves[0] * c - halves[1] * s, halves[1] * c + halves[0] * s }, -1);
+        return rotated.MoveToOuterDisposeScope();
+    }
+
+    private void EnsureTable(Device device)
+    {
+        if (cos is not null && cos.device == device)
+        {
+            return;
+        }
+        cos?.Dispose();
+        sin?.Dispose();
+        var capacity = maxPositions;
+        using var scope = NewDisposeScope();
+        var exponents = arange(0, headDim, 2, ScalarType.Float64, device) / headDim;
+        var frequencies = pow(theta, exponents).reciprocal();
+        var angles = arange(capacity, ScalarType.Float64, device).unsqueeze(-1) * frequencies.unsqueeze(0);
+        cos = angles.cos().to(ScalarType.Float32).DetachFromDisposeScope();
+        sin = angles.sin().to(ScalarType.Float32).DetachFromDisposeScope();
+    }
+}
