@@ -13,6 +13,9 @@ public sealed class ModelAttribute(Type configType) : Attribute
 {
     /// <summary>The configuration type whose members size the model.</summary>
     public Type ConfigType { get; } = configType;
+
+    /// <summary>The precision a new instance computes in; it can be changed later through the model's <c>Precision</c> property.</summary>
+    public Precision Precision { get; set; }
 }
 
 /// <summary>

@@ -79,6 +79,7 @@ internal sealed class ModelEmitter
             writer.Line($"private readonly {LayerType(layer)} {Naming.ToFieldName(layer.MethodName)};");
         }
         writer.Line($"private {Runtime}ForwardPath path = {Runtime}ForwardPath.Fused;");
+        writer.Line($"private global::Torchwright.Precision precision;");
         writer.Line();
     }
 
@@ -102,6 +103,10 @@ internal sealed class ModelEmitter
                 writer.Line($"register_module(\"{layer.StorageName}\", {field});");
             }
             writer.Line($"{Runtime}ModulePlacement.MoveTo(this, device, dtype);");
+            if (spec.Precision != "Float32")
+            {
+                writer.Line($"Precision = global::Torchwright.Precision.{spec.Precision};");
+            }
         }
         writer.Line();
     }
@@ -125,6 +130,27 @@ internal sealed class ModelEmitter
         writer.Line("}");
         writer.Unindent();
         writer.Line("}");
+        writer.Line();
+        writer.Line("/// <summary>The precision the layers compute in; outputs leave the model in fp32 either way.</summary>");
+        writer.Line("public global::Torchwright.Precision Precision");
+        writer.Line("{");
+        writer.Indent();
+        writer.Line("get => precision;");
+        writer.Line("set");
+        writer.Line("{");
+        writer.Indent();
+        writer.Line("precision = value;");
+        writer.Line($"{Runtime}Precisions.Apply(this, value);");
+        writer.Unindent();
+        writer.Line("}");
+        writer.Unindent();
+        writer.Line("}");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Keeps the low-precision copies of the weights between inference calls until disposed, so that each");
+        writer.Line("/// weight is cast once rather than per call. Do not train or load weights while it is active.");
+        writer.Line("/// </summary>");
+        writer.Line($"public global::System.IDisposable CacheCastWeights() => {Runtime}CastCaches.Begin(this);");
         writer.Line();
         writer.Line("/// <summary>The number of trainable values; tied weights count once.</summary>");
         writer.Line($"public long ParameterCount => {Runtime}ModuleSummary.CountParameters(this);");
@@ -180,7 +206,7 @@ internal sealed class ModelEmitter
             switch (forward.ReturnKind)
             {
                 case ReturnKind.Tensor:
-                    writer.Line("return result.MoveToOuterDisposeScope();");
+                    writer.Line($"return {Runtime}Precisions.ToOutput(result).MoveToOuterDisposeScope();");
                     break;
                 case ReturnKind.TensorTuple:
                     writer.Line($"{Runtime}DisposeScopes.MoveToOuter(result);");

@@ -50,7 +50,9 @@ internal sealed class ModelParser
         {
             Report(Descriptors.MissingForward, type.Locations.FirstOrDefault(), "it has no method marked [Forward]; add one that composes its layers");
         }
-        return new ModelSpec(typeSpec, isBlock, config, layers.ToEquatableArray(), forwards.ToEquatableArray());
+        var precision = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "Precision").Value;
+        return new ModelSpec(typeSpec, isBlock, config, layers.ToEquatableArray(), forwards.ToEquatableArray(),
+            SymbolText.Constant(precision) ?? "Float32");
     }
 
     private TypeSpec? ReadType()

@@ -7,7 +7,8 @@ internal sealed record ModelSpec(
     bool IsBlock,
     ConfigSpec Config,
     EquatableArray<LayerSpec> Layers,
-    EquatableArray<ForwardSpec> Forwards);
+    EquatableArray<ForwardSpec> Forwards,
+    string Precision = "Float32");
 
 /// <summary>Where the class lives and how it is declared.</summary>
 /// <param name="Namespace">Containing namespace, empty for the global namespace.</param>

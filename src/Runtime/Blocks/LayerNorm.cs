@@ -33,14 +33,24 @@ public sealed class LayerNorm : Block
     /// <summary>Added to the variance.</summary>
     public double Eps { get; }
 
-    /// <inheritdoc/>
-    protected override Tensor Fused(Tensor input) => nn.functional.layer_norm(input, normalizedShape, weight, bias, Eps);
+    /// <summary>Normalises in fp32 whatever the input's type (as autocast does), so the output is fp32.</summary>
+    /// <param name="input">The input tensor.</param>
+    protected override Tensor Fused(Tensor input)
+    {
+        if (input.dtype == ScalarType.Float32)
+        {
+            return nn.functional.layer_norm(input, normalizedShape, weight, bias, Eps);
+        }
+        using var wide = input.to(ScalarType.Float32);
+        return nn.functional.layer_norm(wide, normalizedShape, weight, bias, Eps);
+    }
 
     /// <inheritdoc/>
     protected override Tensor Reference(Tensor input)
     {
-        using var mean = input.mean(new long[] { -1 }, keepdim: true);
-        using var centred = input - mean;
+        using var wide = input.to(ScalarType.Float32);
+        using var mean = wide.mean(new long[] { -1 }, keepdim: true);
+        using var centred = wide - mean;
         using var squares = centred.square();
         using var variance = squares.mean(new long[] { -1 }, keepdim: true);
         using var shifted = variance + Eps;

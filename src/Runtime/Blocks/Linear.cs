@@ -7,10 +7,12 @@ namespace Torchwright.Runtime.Blocks;
 /// An affine map <c>[.., in] → [.., out]</c>. Parameters: <c>weight [out, in]</c>, <c>bias [out]</c>.
 /// When tied to an <see cref="Embedding"/>, it uses that table as its weight and stores none itself.
 /// </summary>
-public sealed class Linear : Block
+public sealed class Linear : Block, IPrecisionAware
 {
     private readonly Embedding? tiedTo;
     private readonly Parameter? ownWeight;
+    private readonly CastCache weightCast = new();
+    private readonly CastCache biasCast = new();
 
     /// <summary>Creates the layer, weights N(0, 0.02) and a zero bias.</summary>
     /// <param name="inFeatures">Input width.</param>
@@ -49,21 +51,44 @@ public sealed class Linear : Block
     /// <summary>Output width.</summary>
     public long OutFeatures { get; }
 
+    /// <summary>The precision the product runs in; under bf16 mixed, input and weights are cast to bf16 and so is the output.</summary>
+    public Precision Precision { get; set; }
+
     /// <inheritdoc/>
-    protected override Tensor Fused(Tensor input) => nn.functional.linear(input, weight, bias);
+    protected override Tensor Fused(Tensor input)
+    {
+        var type = Precisions.ComputeType(Precision);
+        if (input.dtype == type && weight.dtype == type)
+        {
+            return nn.functional.linear(input, weight, bias);
+        }
+        using var typedInput = input.dtype == type ? input.alias() : input.to(type);
+        using var typedWeight = weightCast.Get(weight, type, CastCaches.Enabled);
+        using var typedBias = bias is null ? null : biasCast.Get(bias, type, CastCaches.Enabled);
+        return nn.functional.linear(typedInput, typedWeight, typedBias);
+    }
 
     /// <inheritdoc/>
     protected override Tensor Reference(Tensor input)
     {
-        using var transposed = weight.t();
-        var product = input.matmul(transposed);
+        var type = Precisions.ComputeType(Precision);
+        using var typedInput = input.to(type);
+        using var transposed = weight.to(type).t();
+        var product = typedInput.matmul(transposed);
         if (bias is null)
         {
             return product;
         }
         using (product)
         {
-            return product + bias;
+            return product + bias.to(type);
         }
+    }
+
+    /// <summary>Drops the cached low-precision copies of the weights.</summary>
+    public void ClearCastCache()
+    {
+        weightCast.Clear();
+        biasCast.Clear();
     }
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Torchwright.Runtime.Blocks;
 
 /// <summary>Root-mean-square normalisation over the last dimension, T5 style: no mean subtraction, no bias.
-/// The statistics are computed in fp32 whatever the input's type. Parameter: <c>weight [dim]</c>.</summary>
+/// It computes in fp32 whatever the input's type and returns fp32 (as autocast would). Parameter: <c>weight [dim]</c>.</summary>
 public sealed class RmsNorm : Block
 {
     /// <summary>Creates the layer with unit scale.</summary>
@@ -36,15 +36,7 @@ public sealed class RmsNorm : Block
         {
             wide.Dispose();
         }
-        var typed = normalised.dtype == input.dtype ? normalised.alias() : normalised.to(input.dtype);
-        if (weight is null)
-        {
-            return typed;
-        }
-        using (typed)
-        {
-            return typed * weight;
-        }
+        return weight is null ? normalised.alias() : normalised * weight;
     }
 
     /// <inheritdoc/>
@@ -54,7 +46,7 @@ public sealed class RmsNorm : Block
         using var squares = wide.pow(2);
         using var meanSquare = squares.mean(new long[] { -1 }, keepdim: true);
         using var root = (meanSquare + Eps).sqrt();
-        var normalised = (wide / root).to(input.dtype);
+        var normalised = wide / root;
         if (weight is null)
         {
             return normalised;

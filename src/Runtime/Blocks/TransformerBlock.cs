@@ -114,8 +114,9 @@ public sealed class TransformerBlock : nn.Module, IForwardPathAware
             output = output * parts[first + 2];
         }
         output = nn.functional.dropout(output, Options.Dropout, training);
-        // The residual goes in place into the sublayer's fresh output, which no backward needs.
-        return Path == ForwardPath.Fused ? output.add_(input) : input + output;
+        // The residual goes in place into the sublayer's fresh output, which no backward needs; a
+        // lower-precision output is widened by the add instead, keeping the residual stream in fp32.
+        return Path == ForwardPath.Fused && output.dtype == input.dtype ? output.add_(input) : input + output;
     }
 
     private T Add<T>(string name, T module) where T : nn.Module

@@ -20,7 +20,7 @@ public interface IForwardPathAware
 }
 
 /// <summary>What every generated model and block offers besides TorchSharp's <c>Module</c>.</summary>
-public interface ITorchwrightModule : IForwardPathAware
+public interface ITorchwrightModule : IForwardPathAware, IPrecisionAware
 {
     /// <summary>The number of trainable values; tied weights count once.</summary>
     long ParameterCount { get; }

@@ -111,10 +111,13 @@ public sealed class Attention : nn.Module, IForwardPathAware
             using var normedKey = k_norm is null ? key.alias() : k_norm.forward(key);
             using var rotatedQuery = rope is null ? normedQuery.alias() : rope.Apply(normedQuery, positions);
             using var rotatedKey = rope is null ? normedKey.alias() : rope.Apply(normedKey, keyPositions ?? (Options.IsCross ? null : positions));
+            // QK-norm computes in fp32; the product runs in the values' precision, as under autocast.
+            using var typedQuery = rotatedQuery.dtype == value.dtype ? rotatedQuery.alias() : rotatedQuery.to(value.dtype);
+            using var typedKey = rotatedKey.dtype == value.dtype ? rotatedKey.alias() : rotatedKey.to(value.dtype);
             var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups);
             using var attended = Path == ForwardPath.Fused
-                ? AttentionKernels.Fused(Options, rotatedQuery, rotatedKey, value, plan, bias, training)
-                : AttentionKernels.Reference(Options, rotatedQuery, rotatedKey, value, plan, bias, training);
+                ? AttentionKernels.Fused(Options, typedQuery, typedKey, value, plan, bias, training)
+                : AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training);
             plan.Dispose();
             using var merged = attended.transpose(1, 2).reshape(batch, length, Options.QueryHeads * Options.HeadWidth);
             return proj.forward(merged);

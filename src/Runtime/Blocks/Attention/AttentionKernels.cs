@@ -5,8 +5,8 @@ namespace Torchwright.Runtime.Blocks;
 
 /// <summary>
 /// The score-to-output part of attention, on <c>[B,H,T,hd]</c> queries and <c>[B,Hkv,S,hd]</c> keys and values.
-/// Masked scores get a large negative number rather than −∞, so that a query with no visible key
-/// (a padded row) yields a finite result in both paths.
+/// Masked scores get a large negative number rather than −∞, and a query that can see no key at all
+/// (padding, an empty group) gets a zero output and no gradient: it attends to nothing.
 /// </summary>
 internal static class AttentionKernels
 {
@@ -48,7 +48,7 @@ internal static class AttentionKernels
         }
         var mask = AdditiveMask(allowed, bias, query.dtype);
         var result = nn.functional.scaled_dot_product_attention(query, key, value, mask, training ? options.Dropout : 0.0, causalFlag);
-        return result.MoveToOuterDisposeScope();
+        return SilenceBlindQueries(result, plan).MoveToOuterDisposeScope();
     }
 
     /// <summary>Scores, mask, softmax (or softmax1 from its formula) and weighted sum, op by op.</summary>
@@ -79,7 +79,18 @@ internal static class AttentionKernels
             weights = scores.softmax(-1);
         }
         weights = nn.functional.dropout(weights, options.Dropout, training);
-        return weights.matmul(value).MoveToOuterDisposeScope();
+        return SilenceBlindQueries(weights.matmul(value), plan).MoveToOuterDisposeScope();
+    }
+
+    // Only data-dependent masks (padding, groups) can leave a query without any visible key.
+    private static Tensor SilenceBlindQueries(Tensor attended, MaskPlan plan)
+    {
+        if (!plan.OwnsAllowed || plan.Allowed is null)
+        {
+            return attended;
+        }
+        var sees = plan.Allowed.any(-1, keepdim: true);
+        return attended * sees.to(attended.dtype);
     }
 
     // Grouped-query attention: each key/value head serves Heads/KvHeads query heads.
