@@ -15,4 +15,7 @@ public sealed class ShapeAttribute(string dimensions) : Attribute
 {
     /// <summary>The dimension expressions as written.</summary>
     public string Dimensions { get; } = dimensions;
+
+    /// <summary>The kind of elements the tensor must hold. Default <see cref="ElementKind.Any"/>.</summary>
+    public ElementKind Elements { get; set; }
 }

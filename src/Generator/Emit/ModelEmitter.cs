@@ -193,9 +193,13 @@ internal sealed class ModelEmitter
         using (writer.OpenBlock($"{modifiers} {forward.ReturnType} {forward.EntryName}({parameters})"))
         {
             var guard = new ShapeGuardEmitter(writer, $"{spec.Type.Name}.{forward.EntryName}", configNames);
-            foreach (var parameter in forward.Parameters.Where(p => p.IsTensor && p.Shape is not null))
+            foreach (var parameter in forward.Parameters.Where(p => p.IsTensor && (p.Shape is not null || p.Elements is not null)))
             {
-                guard.Check(parameter.Name, parameter.Shape!);
+                writer.Line($"{Runtime}ShapeGuard.CheckTensor(\"{spec.Type.Name}.{forward.EntryName}\", \"{parameter.Name}\", {parameter.Name}, this, global::Torchwright.ElementKind.{parameter.Elements ?? "Any"});");
+                if (parameter.Shape is not null)
+                {
+                    guard.Check(parameter.Name, parameter.Shape);
+                }
             }
             writer.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
             writer.Line($"var result = {forward.MethodName}({arguments});");

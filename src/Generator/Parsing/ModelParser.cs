@@ -468,7 +468,16 @@ internal sealed class ModelParser
     }
 
     private ParameterSpec ReadParameter(IParameterSymbol parameter)
-        => new(parameter.Name, SymbolText.TypeName(parameter.Type), ShapeOf(parameter.GetAttributes()), IsTensor(parameter.Type));
+        => new(parameter.Name, SymbolText.TypeName(parameter.Type), ShapeOf(parameter.GetAttributes()), IsTensor(parameter.Type),
+            Elements: ElementsOf(parameter.GetAttributes()));
+
+    private static string? ElementsOf(ImmutableArray<AttributeData> attributes)
+    {
+        var shape = attributes.FirstOrDefault(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ShapeAttribute);
+        var elements = shape?.NamedArguments.FirstOrDefault(argument => argument.Key == "Elements").Value;
+        var value = elements is { } constant ? SymbolText.Constant(constant) : null;
+        return value is null or "Any" ? null : value;
+    }
 
     private static string? ShapeOf(ImmutableArray<AttributeData> attributes)
     {

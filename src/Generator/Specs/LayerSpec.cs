@@ -45,9 +45,9 @@ internal sealed record BlockUseSpec(
     EquatableArray<string> ConfigArguments,
     string ForwardMethod);
 
-/// <summary>A method parameter: name, C# type, the declared <c>[Shape]</c> if any, and for a layer
-/// input the layer input it binds to (the first binds to the main input).</summary>
-internal sealed record ParameterSpec(string Name, string Type, string? Shape, bool IsTensor, string? Role = null);
+/// <summary>A method parameter: name, C# type, the declared <c>[Shape]</c> if any, for a layer input the
+/// layer input it binds to (the first binds to the main input), and the element kind the guard checks.</summary>
+internal sealed record ParameterSpec(string Name, string Type, string? Shape, bool IsTensor, string? Role = null, string? Elements = null);
 
 /// <summary>A <c>[Forward]</c> method.</summary>
 internal sealed record ForwardSpec(

@@ -38,5 +38,5 @@ public partial class ByteGpt
     /// <param name="bytes">Byte values 0–255, <c>[B, T]</c>, T at most <c>Context</c>.</param>
     [Forward]
     [return: Shape("B,T,Vocab")]
-    public Tensor Forward([Shape("B,T")] Tensor bytes) => Head(Norm(Blocks(Positions(Embed(bytes)))));
+    public Tensor Forward([Shape("B,T", Elements = ElementKind.Integer)] Tensor bytes) => Head(Norm(Blocks(Positions(Embed(bytes)))));
 }

@@ -14,8 +14,8 @@ internal sealed class Rope
     private readonly long headDim;
     private readonly double theta;
     private readonly long maxPositions;
-    private Tensor? cos;
-    private Tensor? sin;
+    private readonly object gate = new();
+    private (Tensor Cos, Tensor Sin)? table;
 
     public Rope(long headDim, double theta, long maxPositions)
     {
@@ -38,30 +38,33 @@ internal sealed class Rope
             throw new ArgumentException($"Rotary embedding covers {maxPositions} positions, but the input has {length}.", nameof(x));
         }
         var ids = positions ?? arange(length, device: x.device);
-        EnsureTable(x.device);
+        var (cos, sin) = Table(x.device);
         var flat = ids.reshape(-1);
         var shape = ids.dim() == 1 ? new long[] { 1, 1, length, headDim / 2 } : new long[] { ids.shape[0], 1, length, headDim / 2 };
-        var c = cos!.index_select(0, flat).view(shape).to(x.dtype);
-        var s = sin!.index_select(0, flat).view(shape).to(x.dtype);
+        var c = cos.index_select(0, flat).view(shape).to(x.dtype);
+        var s = sin.index_select(0, flat).view(shape).to(x.dtype);
         var halves = x.chunk(2, -1);
         var rotated = cat(new[] { halves[0] * c - halves[1] * s, halves[1] * c + halves[0] * s }, -1);
         return rotated.MoveToOuterDisposeScope();
     }
 
-    private void EnsureTable(Device device)
+    // Built once per device; a table for another device replaces it without disposing the old one,
+    // which a concurrent caller may still be reading.
+    private (Tensor Cos, Tensor Sin) Table(Device device)
     {
-        if (cos is not null && cos.device == device)
+        lock (gate)
         {
-            return;
+            if (table is { } built && built.Cos.device == device)
+            {
+                return built;
+            }
+            using var scope = NewDisposeScope();
+            var exponents = arange(0, headDim, 2, ScalarType.Float64, device) / headDim;
+            var frequencies = pow(theta, exponents).reciprocal();
+            var angles = arange(maxPositions, ScalarType.Float64, device).unsqueeze(-1) * frequencies.unsqueeze(0);
+            var result = (angles.cos().to(ScalarType.Float32).DetachFromDisposeScope(), angles.sin().to(ScalarType.Float32).DetachFromDisposeScope());
+            table = result;
+            return result;
         }
-        cos?.Dispose();
-        sin?.Dispose();
-        var capacity = maxPositions;
-        using var scope = NewDisposeScope();
-        var exponents = arange(0, headDim, 2, ScalarType.Float64, device) / headDim;
-        var frequencies = pow(theta, exponents).reciprocal();
-        var angles = arange(capacity, ScalarType.Float64, device).unsqueeze(-1) * frequencies.unsqueeze(0);
-        cos = angles.cos().to(ScalarType.Float32).DetachFromDisposeScope();
-        sin = angles.sin().to(ScalarType.Float32).DetachFromDisposeScope();
     }
 }

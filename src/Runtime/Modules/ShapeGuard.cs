@@ -1,11 +1,46 @@
 using System;
 using System.Linq;
+using TorchSharp;
 
 namespace Torchwright.Runtime;
 
 /// <summary>Builds the errors that generated shape guards throw. Only called on failure, so it may allocate.</summary>
 public static class ShapeGuard
 {
+    /// <summary>
+    /// Checks what the shape check cannot see: that <paramref name="tensor"/> exists, holds the expected kind of
+    /// elements, and lives on the same device as the module's parameters.
+    /// </summary>
+    /// <param name="entry">The guarded method, e.g. <c>TinyGpt.forward</c>.</param>
+    /// <param name="argument">The argument's name.</param>
+    /// <param name="tensor">The argument.</param>
+    /// <param name="module">The module whose parameters fix the device.</param>
+    /// <param name="elements">The kind of elements required.</param>
+    public static void CheckTensor(string entry, string argument, torch.Tensor? tensor, torch.nn.Module module, ElementKind elements)
+    {
+        if (tensor is null)
+        {
+            throw new ArgumentNullException(argument, $"{entry}: argument '{argument}' is null.");
+        }
+        var type = tensor.dtype;
+        var fits = elements switch
+        {
+            ElementKind.Integer => torch.is_integral(type) && type != torch.ScalarType.Bool,
+            ElementKind.Floating => torch.is_floating_point(type),
+            ElementKind.Boolean => type == torch.ScalarType.Bool,
+            _ => true,
+        };
+        if (!fits)
+        {
+            throw new ArgumentException($"{entry}: argument '{argument}' holds {type} elements, expected {elements.ToString().ToLowerInvariant()} elements.", argument);
+        }
+        var parameter = module.parameters().FirstOrDefault();
+        if (parameter is not null && (parameter.device_type != tensor.device_type || parameter.device_index != tensor.device_index))
+        {
+            throw new ArgumentException($"{entry}: argument '{argument}' is on {tensor.device}, but the module's parameters are on {parameter.device}.", argument);
+        }
+    }
+
     /// <summary>The tensor has the wrong number of dimensions.</summary>
     /// <param name="entry">The guarded method, e.g. <c>TinyGpt.forward</c>.</param>
     /// <param name="argument">The argument's name.</param>

@@ -21,12 +21,13 @@ internal readonly record struct MaskPlan(Tensor? Allowed, bool CausalOnly, bool 
 /// <summary>
 /// Builds the boolean "may attend" mask of an attention layer. The parts that depend only on the shape
 /// (causal, prefix-causal) are built once per shape and device and cached; padding and groups depend
-/// on the data and are combined per call.
+/// on the data and are combined per call. Safe for concurrent inference: a replaced mask is left to the
+/// garbage collector rather than disposed, since another thread may still be reading it.
 /// </summary>
 internal sealed class AttentionMasks
 {
-    private Tensor? structural;
-    private (long Length, long KeyLength, TorchSharp.DeviceType Device, int Index) structuralKey = (-1, -1, TorchSharp.DeviceType.CPU, -1);
+    private readonly object gate = new();
+    private (Tensor Mask, (long, long, TorchSharp.DeviceType, int) Key)? structural;
 
     public MaskPlan Plan(AttentionOptions options, long length, long keyLength, Device device, Tensor? padding, Tensor? queryGroups, Tensor? keyGroups)
     {
@@ -62,11 +63,20 @@ internal sealed class AttentionMasks
     private Tensor Structural(AttentionOptions options, long length, long keyLength, Device device)
     {
         var key = (length, keyLength, device.type, device.index);
-        if (structural is not null && structuralKey == key)
+        lock (gate)
         {
-            return structural;
+            if (structural is { } cached && cached.Key == key)
+            {
+                return cached.Mask;
+            }
+            var mask = BuildStructural(options, length, keyLength, device);
+            structural = (mask, key);
+            return mask;
         }
-        structural?.Dispose();
+    }
+
+    private static Tensor BuildStructural(AttentionOptions options, long length, long keyLength, Device device)
+    {
         using var scope = NewDisposeScope();
         var query = arange(length, device: device).unsqueeze(-1);
         var keyIndex = arange(keyLength, device: device).unsqueeze(0);
@@ -82,8 +92,6 @@ internal sealed class AttentionMasks
         {
             allowed = keyIndex.le(query);
         }
-        structural = allowed.DetachFromDisposeScope();
-        structuralKey = key;
-        return structural;
+        return allowed.DetachFromDisposeScope();
     }
 }
