@@ -1,9 +1,10 @@
+using System.Collections.Generic;
 using Torchwright.Models.Gpt;
 using static TorchSharp.torch;
 
 namespace Torchwright.Baselines;
 
-/// <summary>Copies a generated <see cref="ByteGpt"/>'s weights into a <see cref="HandWrittenGpt"/>, by name.</summary>
+/// <summary>Copies a generated <see cref="ByteGpt"/>'s weights into the baselines, by name.</summary>
 public static class WeightTransfer
 {
     public static HandWrittenGpt HandWrittenTwin(ByteGpt model)
@@ -40,5 +41,49 @@ public static class WeightTransfer
         twin.FinalNorm.weight!.copy_(source["norm.weight"]);
         twin.FinalNorm.bias!.copy_(source["norm.bias"]);
         return twin;
+    }
+
+    /// <summary>
+    /// A <see cref="BuiltInGpt"/> with the generated model's weights. The native attention stores queries,
+    /// keys and values stacked as <c>in_proj_weight [3·D, D]</c>, in the same order as <c>attn.qkv.weight</c>.
+    /// </summary>
+    public static BuiltInGpt BuiltInTwin(ByteGpt model)
+    {
+        var config = model.Config;
+        var twin = new BuiltInGpt(config.Vocab, config.Context, config.Dim, config.Heads, config.Layers);
+        var source = model.state_dict();
+        var target = twin.state_dict();
+        using var _ = no_grad();
+        foreach (var (generated, builtIn) in BuiltInNames(config.Layers))
+        {
+            target[builtIn].copy_(source[generated]);
+        }
+        return twin;
+    }
+
+    /// <summary>Every parameter of <see cref="ByteGpt"/> and its name in <see cref="BuiltInGpt"/>.</summary>
+    public static IEnumerable<(string Generated, string BuiltIn)> BuiltInNames(int layers)
+    {
+        yield return ("embed.weight", "wte.weight");
+        yield return ("positions.weight", "wpe.weight");
+        for (var i = 0; i < layers; i++)
+        {
+            string g(string name) => $"blocks.{i}.{name}";
+            string b(string name) => $"layers.{i}.{name}";
+            yield return (g("norm1.weight"), b("norm1.weight"));
+            yield return (g("norm1.bias"), b("norm1.bias"));
+            yield return (g("attn.qkv.weight"), b("self_attn.in_proj_weight"));
+            yield return (g("attn.qkv.bias"), b("self_attn.in_proj_bias"));
+            yield return (g("attn.proj.weight"), b("self_attn.out_proj.weight"));
+            yield return (g("attn.proj.bias"), b("self_attn.out_proj.bias"));
+            yield return (g("norm2.weight"), b("norm2.weight"));
+            yield return (g("norm2.bias"), b("norm2.bias"));
+            yield return (g("mlp.fc1.weight"), b("linear1.weight"));
+            yield return (g("mlp.fc1.bias"), b("linear1.bias"));
+            yield return (g("mlp.fc2.weight"), b("linear2.weight"));
+            yield return (g("mlp.fc2.bias"), b("linear2.bias"));
+        }
+        yield return ("norm.weight", "ln_f.weight");
+        yield return ("norm.bias", "ln_f.bias");
     }
 }
