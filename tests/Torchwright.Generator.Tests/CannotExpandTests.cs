@@ -33,7 +33,8 @@ public class CannotExpandTests
 
         var specific = Assert.Single(AnalyzerHarness.Diagnostics(source), d => d.Id == id);
         Assert.Contains(reason, specific.GetMessage());
-        Assert.Equal(summary.Location, specific.Location);
+        // Same place; the analyzer's location lies in the syntax tree (so #pragma can silence it), the generator's is file-based.
+        Assert.Equal(summary.Location.GetLineSpan(), specific.Location.GetLineSpan());
         Assert.Equal($"docs/diagnostics/{id}.md", specific.Descriptor.HelpLinkUri);
     }
 

@@ -29,6 +29,27 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
         context.RegisterSymbolAction(Analyze, SymbolKind.NamedType);
     }
 
+    // The parser keeps locations as plain values (file, span) for the generator's cache; reported as such
+    // they would be file-less for the compiler, and neither #pragma nor .editorconfig could silence them.
+    // Here the compilation is at hand, so the diagnostic goes back into its syntax tree.
+    private static Diagnostic InSource(DiagnosticInfo problem, Compilation compilation)
+    {
+        var diagnostic = problem.ToDiagnostic();
+        if (problem.Location is not { } place)
+        {
+            return diagnostic;
+        }
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == place.FilePath && place.Span.End <= tree.Length)
+            {
+                var arguments = problem.Arguments.Cast<object>().ToArray();
+                return Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree, place.Span), diagnostic.Properties, arguments);
+            }
+        }
+        return diagnostic;
+    }
+
     private static void Analyze(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -43,7 +64,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
             var isBlock = SymbolText.MetadataName(attribute.AttributeClass!) == LayerCatalogue.BlockAttribute;
             foreach (var problem in ModelParser.Parse(type, attribute, isBlock, context.CancellationToken).Diagnostics)
             {
-                context.ReportDiagnostic(problem.ToDiagnostic());
+                context.ReportDiagnostic(InSource(problem, context.Compilation));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -133,7 +133,11 @@ internal sealed class ShapeUnifier
         return dim is DimWildcard or DimEllipsis ? null : SymDim.From(dim, Lookup);
     }
 
-    private SymDim? Lookup(string name)
+    /// <summary>Whether <paramref name="name"/> is a variable of this unification rather than a fixed name.</summary>
+    public bool IsVariable(string name) => !isFixed(name);
+
+    /// <summary>What a name stands for under the bindings so far: its fixed meaning, or the variable's binding; null when unknown.</summary>
+    public SymDim? Lookup(string name)
         => isFixed(name) ? fixedNames(name) : variables.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>

@@ -258,7 +258,61 @@ internal sealed class SymDim : IEquatable<SymDim>
         {
             return exact;
         }
-        return Of(SymAtom.Opaque('/', this, divisor));
+        var (dividend, reduced) = CancelCommonFactors(divisor);
+        if (reduced.ConstantValue == 1)
+        {
+            return dividend;
+        }
+        return Of(SymAtom.Opaque('/', dividend, reduced));
+    }
+
+    /// <summary>
+    /// Removes the factors a one-term divisor shares with every term of this form: (B*T*Dim)/(B*T*Heads)
+    /// is Dim/Heads. Sizes are at least 1, so cancelling a common factor leaves integer division unchanged.
+    /// </summary>
+    private (SymDim Dividend, SymDim Divisor) CancelCommonFactors(SymDim divisor)
+    {
+        if (divisor.terms.Count != 1 || terms.Count == 0)
+        {
+            return (this, divisor);
+        }
+        var d = divisor.terms.Values.First();
+        var common = d.Atoms.ToList();
+        foreach (var term in terms.Values)
+        {
+            var remaining = term.Atoms.ToList();
+            common = common.Where(atom =>
+            {
+                var index = remaining.FindIndex(candidate => candidate.Equals(atom));
+                if (index < 0)
+                {
+                    return false;
+                }
+                remaining.RemoveAt(index);
+                return true;
+            }).ToList();
+        }
+        var gcd = Math.Abs(d.Coefficient);
+        foreach (var term in terms.Values)
+        {
+            gcd = Gcd(gcd, Math.Abs(term.Coefficient));
+        }
+        if (common.Count == 0 && gcd <= 1)
+        {
+            return (this, divisor);
+        }
+        var commonTerm = new SymDim(ImmutableSortedDictionary<string, Term>.Empty.Add(
+            string.Join("*", common.Select(atom => atom.Key)), new Term(common.ToImmutableArray(), gcd == 0 ? 1 : gcd)));
+        return (TryDivideExactly(commonTerm) ?? this, divisor.TryDivideExactly(commonTerm) ?? divisor);
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+        return a;
     }
 
     /// <summary>Integer remainder: zero when the division is exact, a number for numbers, otherwise opaque.</summary>
