@@ -12,26 +12,9 @@ namespace Torchwright.Models.Tests.Gpt;
 /// </summary>
 public class BuiltInGptParityTests
 {
-    private static readonly ByteGptConfig Config = new(Context: 32, Dim: 64, Heads: 4, Layers: 2);
+    private static readonly ByteGptConfig Config = ParityModels.Config;
 
-    private static (ByteGpt Model, Tensor Ids, Tensor Targets) Setup(long seed)
-    {
-        manual_seed(seed);
-        var model = new ByteGpt(Config);
-        var generator = new Generator(unchecked((ulong)seed));
-        // Trained-looking weights: at initialisation attention is nearly uniform and would hide mistakes.
-        using (no_grad())
-        {
-            foreach (var parameter in model.parameters())
-            {
-                using var noise = randn(parameter.shape, generator: generator);
-                parameter.add_(noise.mul_(0.15));
-            }
-        }
-        var ids = randint(0, 256, new long[] { 3, 24 }, dtype: ScalarType.Int64, generator: generator);
-        var targets = randint(0, 256, new long[] { 3, 24 }, dtype: ScalarType.Int64, generator: generator);
-        return (model, ids, targets);
-    }
+    private static (ByteGpt Model, Tensor Ids, Tensor Targets) Setup(long seed) => ParityModels.Create(seed);
 
     [Fact]
     public void Built_in_gpt_computes_the_same_logits_as_the_generated_and_hand_written_models()
