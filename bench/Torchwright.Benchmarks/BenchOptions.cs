@@ -1,0 +1,54 @@
+using System;
+using System.IO;
+
+namespace Torchwright.Benchmarks;
+
+/// <summary>Command line: <c>--quick</c> (under five minutes), <c>--out-of-process</c>, <c>--filter TEXT</c> (cases whose name, size or mode contain TEXT).</summary>
+public sealed record BenchOptions(bool Quick, bool OutOfProcess, string? Filter, string ArtifactsDirectory)
+{
+    public int MemoryIterations => Quick ? 100 : 10_000;
+
+    public int MemoryWarmup => Quick ? 10 : 50;
+
+    public int RooflineRepeats => Quick ? 3 : 10;
+
+    /// <summary>
+    /// Quick mode leaves out the cases that take minutes on two cores and carry none of the speed-up
+    /// targets: large training steps and the large bf16 cast. The full run measures them.
+    /// </summary>
+    public bool SkippedInQuick(BenchCase c) =>
+        Quick && c.Size == BenchSize.Large && (c.Mode == BenchMode.TrainStep || c.Precision == "bf16");
+
+    public static BenchOptions Parse(string[] args)
+    {
+        bool quick = false, outOfProcess = false;
+        string? filter = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": quick = true; break;
+                case "--out-of-process": outOfProcess = true; break;
+                case "--filter" when i + 1 < args.Length: filter = args[++i]; break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}' (use --quick, --out-of-process, --filter TEXT)");
+            }
+        }
+        return new BenchOptions(quick, outOfProcess, filter, Path.Combine(RepositoryRoot(), "artifacts", "bench"));
+    }
+
+    // The folder holding Framework.sln, found upwards from the working directory, then from the binary.
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+}

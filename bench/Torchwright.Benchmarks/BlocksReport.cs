@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Torchwright.Benchmarks;
+
+/// <summary>Everything <c>blocks.json</c> holds.</summary>
+public sealed record BlocksReport(
+    string Run,
+    string Toolchain,
+    DateTimeOffset Finished,
+    double WallSeconds,
+    MachineInfo Machine,
+    string LoadAverageAtEnd,
+    IReadOnlyDictionary<string, RooflineResult> Rooflines,
+    int ErrorRows,
+    IReadOnlyList<CaseResult> Cases,
+    IReadOnlyList<string> SkippedInQuick,
+    MemoryReport? Memory)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public void Write(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+    }
+}
+
+/// <summary>Best matmul GFLOP/s of one precision, and per matrix size.</summary>
+public sealed record RooflineResult(double BestGflops, IReadOnlyDictionary<string, double> BySize);
+
+/// <summary>The console table and the one-line summary.</summary>
+public static class ReportText
+{
+    public static string Table(IReadOnlyList<CaseResult> rows)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,8} {10,7} {11,9} {12,9} {13,-8}",
+            "case", "size", "mode", "prec", "baseline", "base ms", "cand ms", "ratio", "ceiling", "GFLOP/s", "roof%", "max|Δ|", "rel Δ", "target"));
+        foreach (var r in rows)
+        {
+            text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,8} {10,7} {11,9} {12,9} {13,-8}",
+                r.Name, r.Size, r.Mode, r.Precision, r.Baseline, F(r.BaselineMedianMs, "F3"), F(r.CandidateMedianMs, "F3"),
+                F(r.Ratio, "F2") + "x", F(r.RatioCeiling, "F2") + "x", F(r.Gflops, "F1"), F(r.RooflineFraction * 100, "F1") + "%",
+                F(r.MaxAbsErrorVsFp32, "G2"), F(r.RelErrorVsFp32, "G2"), Target(r)));
+        }
+        return text.ToString();
+    }
+
+    public static string SummaryLine(IReadOnlyList<CaseResult> rows, MemoryReport? memory, bool quick)
+    {
+        string ratios(string name, string mode) => string.Join(" ", rows
+            .Where(r => r.Name == name && r.Mode == mode && r.Ratio is not null)
+            .Select(r => $"{r.Size} {F(r.Ratio, "F2")}x"));
+        var large = rows.FirstOrDefault(r => r.Name == "generated vs hand-written" && r.Size == "large" && r.Mode == "forward");
+        var targets = rows.Where(r => r.TargetMet is not null).ToList();
+        var parts = new List<string>
+        {
+            $"blocks: {rows.Count} cases{(quick ? " (quick)" : "")}",
+            $"generated vs hand-written fp32 forward {ratios("generated vs hand-written", "forward")}, train {ratios("generated vs hand-written", "train_step")}",
+            $"vs built-in forward {ratios("generated vs built-in", "forward")}, train {ratios("generated vs built-in", "train_step")}",
+        };
+        if (large?.RooflineFraction is { } fraction)
+        {
+            parts.Add($"large forward {fraction * 100:F0}% of fp32 roofline");
+        }
+        parts.Add($"targets met {targets.Count(r => r.TargetMet == true)}/{targets.Count}");
+        if (memory is not null)
+        {
+            parts.Add($"memory {(memory.Passed ? "ok" : "FAILED")} ({memory.Iterations} forwards, RSS {memory.RssGrowthPercent:+0.00;-0.00}%)");
+        }
+        return string.Join("; ", parts);
+    }
+
+    private static string Target(CaseResult r)
+    {
+        if (r.TargetMet is null)
+        {
+            return "";
+        }
+        var goal = string.Join("+", new[]
+        {
+            r.TargetRatio is { } t ? $"≥{t:0.##}x" : null,
+            r.TargetRooflineFraction is { } f ? $"≥{f * 100:0}%roof" : null,
+        }.Where(s => s is not null));
+        return $"{goal} {(r.TargetMet == true ? "met" : "MISSED")}";
+    }
+
+    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+}

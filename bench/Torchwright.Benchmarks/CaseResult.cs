@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+
+namespace Torchwright.Benchmarks;
+
+/// <summary>
+/// One row of <c>blocks.json</c>. Errors are the candidate's (and the baseline's) logits against the fp32 logits.
+/// <c>RatioCeiling</c> is the ratio a candidate running exactly at its roofline would reach: where it is below the
+/// target, no implementation of the same FLOPs can meet the target at this precision.
+/// </summary>
+public sealed record CaseResult(
+    string Name,
+    string Size,
+    string Mode,
+    string Precision,
+    string Baseline,
+    string Candidate,
+    double? BaselineMedianMs,
+    double? CandidateMedianMs,
+    double? Ratio,
+    double? RatioCeiling,
+    double? Gflops,
+    double RooflineGflops,
+    double? RooflineFraction,
+    double? BaselineGflops,
+    double? MaxAbsErrorVsFp32,
+    double? RelErrorVsFp32,
+    double? BaselineMaxAbsErrorVsFp32,
+    double? BaselineRelErrorVsFp32,
+    double? TargetRatio,
+    double? TargetRooflineFraction,
+    bool? TargetMet)
+{
+    public static CaseResult From(
+        BenchCase c,
+        IReadOnlyDictionary<string, double> mediansMs,
+        IReadOnlyDictionary<(string, string), NumericError> errors,
+        IReadOnlyDictionary<string, double> rooflines)
+    {
+        double? baseline = mediansMs.TryGetValue(c.BaselineRun.Key, out var b) ? b : null;
+        double? candidate = mediansMs.TryGetValue(c.CandidateRun.Key, out var k) ? k : null;
+        var flops = FlopCount.Of(c.Size, c.Mode);
+        // Each side is held against the roofline of its own precision.
+        var roofline = rooflines[c.Candidate.Precision];
+        double? gflops = candidate is { } ms ? flops / (ms / 1e3) / 1e9 : null;
+        double? baselineGflops = baseline is { } bms ? flops / (bms / 1e3) / 1e9 : null;
+        double? ratio = baseline is { } x && candidate is { } y ? x / y : null;
+        double? ceiling = baseline / (flops / roofline / 1e9 * 1e3);
+        double? fraction = gflops / roofline;
+        errors.TryGetValue((c.Candidate.Id, c.Size.Name), out var candidateError);
+        errors.TryGetValue((c.Baseline.Id, c.Size.Name), out var baselineError);
+
+        bool? met = null;
+        if (c.TargetRatio is not null || c.TargetRooflineFraction is not null)
+        {
+            met = (c.TargetRatio is null || ratio >= c.TargetRatio) && (c.TargetRooflineFraction is null || fraction >= c.TargetRooflineFraction);
+        }
+        return new CaseResult(c.Name, c.Size.Name, c.Mode.Json(), c.Precision, c.Baseline.Id, c.Candidate.Id,
+            baseline, candidate, ratio, ceiling, gflops, roofline, fraction, baselineGflops,
+            candidateError?.MaxAbs, candidateError?.Relative, baselineError?.MaxAbs, baselineError?.Relative,
+            c.TargetRatio, c.TargetRooflineFraction, met);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using BenchmarkDotNet.Attributes;
+
+namespace Torchwright.Benchmarks;
+
+/// <summary>
+/// The BenchmarkDotNet class: one benchmark per <see cref="BenchRun"/> (a contender at a size and mode).
+/// Baselines and candidates are separate runs of the same method, so they are measured alike.
+/// </summary>
+public class ModelBenchmarks
+{
+    private BenchModel? model;
+
+    /// <summary>The runs to measure; the program narrows it to what the selected cases need.</summary>
+    public static IReadOnlyList<string> Selected { get; set; } = Program.RunKeys(CaseTable.All());
+
+    public IEnumerable<string> Runs => Selected;
+
+    // Not called "Run": the out-of-process toolchain generates a Run method in a class derived from this one.
+    [ParamsSource(nameof(Runs))]
+    public string RunKey { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup() => model = BenchModel.Create(BenchRun.Parse(RunKey));
+
+    [GlobalCleanup]
+    public void Cleanup() => model?.Dispose();
+
+    [Benchmark]
+    public void Step() => model!.Step();
+}
