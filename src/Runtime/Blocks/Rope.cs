@@ -48,13 +48,14 @@ internal sealed class Rope
         return rotated.MoveToOuterDisposeScope();
     }
 
-    // Built once per device; a table for another device replaces it without disposing the old one,
+    // Built once per device (compared by type and index: Device objects compare by reference); a table
+    // for another device replaces it without disposing the old one,
     // which a concurrent caller may still be reading.
     private (Tensor Cos, Tensor Sin) Table(Device device)
     {
         lock (gate)
         {
-            if (table is { } built && built.Cos.device == device)
+            if (table is { } built && built.Cos.device_type == device.type && built.Cos.device_index == device.index)
             {
                 return built;
             }
