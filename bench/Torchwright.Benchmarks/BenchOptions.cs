@@ -8,7 +8,8 @@ public sealed record BenchOptions(bool Quick, bool OutOfProcess, string? Filter,
 {
     public int MemoryIterations => Quick ? 100 : 10_000;
 
-    public int MemoryWarmup => Quick ? 10 : 50;
+    // Resident memory climbs for the first ~150 medium forwards (allocator and thread-pool warm-up) and is flat after.
+    public int MemoryWarmup => Quick ? 150 : 200;
 
     public int RooflineRepeats => Quick ? 3 : 10;
 
