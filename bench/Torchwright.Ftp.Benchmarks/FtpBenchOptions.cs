@@ -1,0 +1,41 @@
+using System;
+using System.IO;
+
+namespace Torchwright.Ftp.Benchmarks;
+
+/// <summary>Command line: <c>--quick</c> (fewer iterations, a shorter training run for the decoding model).</summary>
+public sealed record FtpBenchOptions(bool Quick, string ArtifactsDirectory)
+{
+    /// <summary>Training steps of the tiny model whose decoding is measured.</summary>
+    public int DecodingModelSteps => Quick ? 100 : 300;
+
+    public static FtpBenchOptions Parse(string[] args)
+    {
+        var quick = false;
+        foreach (var arg in args)
+        {
+            switch (arg)
+            {
+                case "--quick": quick = true; break;
+                default: throw new ArgumentException($"unknown argument '{arg}' (use --quick)");
+            }
+        }
+        return new FtpBenchOptions(quick, Path.Combine(RepositoryRoot(), "artifacts", "bench"));
+    }
+
+    // The folder holding Framework.sln, found upwards from the working directory, then from the binary.
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+}
