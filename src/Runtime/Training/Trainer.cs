@@ -174,6 +174,36 @@ public sealed class Trainer : IDisposable
     internal static bool IsLogStep(int step, int firstStep, int stepCount, int logEvery) =>
         step % logEvery == 0 || step == firstStep || step == firstStep + stepCount - 1;
 
+    /// <summary>
+    /// Saves what resuming needs — model, AdamW moments and step counts, torch's random state and the completed
+    /// step — to one safetensors file, atomically: an interrupted save leaves the previous file intact.
+    /// </summary>
+    /// <param name="path">The file to create or replace.</param>
+    public void SaveState(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TrainingState.Save(path, Model, OptimizerStates(), CompletedSteps, Options);
+    }
+
+    /// <summary>
+    /// Restores a state written by <see cref="SaveState"/> for a run with the same seed and length, so that the next
+    /// <see cref="Run(Func{TrainingStep, Tensor}, int?)"/> continues exactly where the saved run stopped. The whole file
+    /// is checked first; if anything does not fit, nothing changes.
+    /// </summary>
+    /// <param name="path">The training state file.</param>
+    /// <exception cref="Checkpoints.CheckpointFormatException">The file is not a valid training state or does not fit this model.</exception>
+    /// <exception cref="ArgumentException">The state belongs to a run with another seed or length.</exception>
+    public void RestoreState(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CompletedSteps = TrainingState.Restore(path, Model, OptimizerStates(), Options);
+    }
+
+    // AdamW's per-parameter state, in parameter order; the list holds the optimiser's live objects.
+    private List<AdamW.State> OptimizerStates() => _optimizer.state_dict().State.Cast<AdamW.State>().ToList();
+
     /// <summary>Disposes the optimiser (and its state) and closes the metrics log.</summary>
     public void Dispose()
     {

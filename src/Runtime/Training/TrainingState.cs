@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using Torchwright.Runtime.Checkpoints;
+
+namespace Torchwright.Runtime.Training;
+
+/// <summary>
+/// Everything a <see cref="Trainer"/> needs to continue a run as if it had never stopped, in one safetensors file:
+/// the model's state dict (<c>model/…</c>), AdamW's moments and step counts per parameter (<c>optimizer/i/…</c>),
+/// torch's global random state (<c>rng/torch</c>, which dropout draws from) and, as metadata, the completed step
+/// and the run's seed and length. The learning-rate schedule is a function of the step and batch sampling is
+/// seeded per step, so the step restores both.
+/// </summary>
+internal static class TrainingState
+{
+    private const string Kind = "torchwright.training-state/1";
+    private const string ModelPrefix = "model/";
+    private const string RngKey = "rng/torch";
+
+    public static void Save(string path, torch.nn.Module model, IReadOnlyList<AdamW.State> optimizer, int completedSteps, TrainingOptions options)
+    {
+        using var scope = torch.NewDisposeScope();
+        var tensors = new List<(string, torch.Tensor)>();
+        foreach (var (key, tensor) in model.state_dict())
+        {
+            tensors.Add((ModelPrefix + key, tensor));
+        }
+        for (int i = 0; i < optimizer.Count; i++)
+        {
+            var state = optimizer[i];
+            tensors.Add((OptimizerKey(i, "exp_avg"), state.exp_avg));
+            tensors.Add((OptimizerKey(i, "exp_avg_sq"), state.exp_avg_sq));
+            tensors.Add((OptimizerKey(i, "step"), torch.tensor(state.step)));
+        }
+        tensors.Add((RngKey, torch.get_rng_state()));
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Kind,
+            ["completed_steps"] = completedSteps.ToString(CultureInfo.InvariantCulture),
+            ["total_steps"] = options.Steps.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        SafeTensors.Save(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Reads and checks the whole file against the model, the optimiser and the options, then applies it.
+    /// Any problem is reported before anything changes.
+    /// </summary>
+    /// <returns>The completed step stored in the file.</returns>
+    public static int Restore(string path, torch.nn.Module model, IReadOnlyList<AdamW.State> optimizer, TrainingOptions options)
+    {
+        var header = SafeTensors.ReadHeader(path);
+        int completed = CheckMetadata(path, header.Metadata, options);
+
+        var loaded = SafeTensors.Load(path);
+        try
+        {
+            var targets = Targets(model, optimizer);
+            var problems = new List<string>();
+            foreach (var (key, target) in targets)
+            {
+                if (!loaded.TryGetValue(key, out var value))
+                    problems.Add($"missing '{key}'");
+                else if (!value.shape.SequenceEqual(target.shape) || value.dtype != target.dtype)
+                    problems.Add($"'{key}': expected {target.dtype} [{string.Join(",", target.shape)}], file has {value.dtype} [{string.Join(",", value.shape)}]");
+            }
+            var stepKeys = Enumerable.Range(0, optimizer.Count).Select(i => OptimizerKey(i, "step")).ToHashSet(StringComparer.Ordinal);
+            foreach (var key in loaded.Keys.Where(k => k != RngKey && !targets.ContainsKey(k) && !stepKeys.Contains(k)).Order(StringComparer.Ordinal))
+                problems.Add($"unexpected '{key}'");
+            for (int i = 0; i < optimizer.Count; i++)
+            {
+                if (!loaded.TryGetValue(OptimizerKey(i, "step"), out var step) || step.numel() != 1)
+                    problems.Add($"missing '{OptimizerKey(i, "step")}'");
+            }
+            if (!loaded.ContainsKey(RngKey))
+                problems.Add($"missing '{RngKey}'");
+            if (problems.Count > 0)
+                throw new CheckpointFormatException(path, null, $"the training state does not fit this trainer, nothing was changed: {string.Join("; ", problems)}.");
+
+            using (torch.no_grad())
+            {
+                foreach (var (key, target) in targets)
+                    target.copy_(loaded[key]);
+            }
+            for (int i = 0; i < optimizer.Count; i++)
+                optimizer[i].step = loaded[OptimizerKey(i, "step")].item<long>();
+            torch.set_rng_state(loaded[RngKey]);
+            return completed;
+        }
+        finally
+        {
+            foreach (var tensor in loaded.Values)
+                tensor.Dispose();
+        }
+    }
+
+    private static Dictionary<string, torch.Tensor> Targets(torch.nn.Module model, IReadOnlyList<AdamW.State> optimizer)
+    {
+        var targets = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
+        foreach (var (key, tensor) in model.state_dict())
+            targets[ModelPrefix + key] = tensor;
+        for (int i = 0; i < optimizer.Count; i++)
+        {
+            targets[OptimizerKey(i, "exp_avg")] = optimizer[i].exp_avg;
+            targets[OptimizerKey(i, "exp_avg_sq")] = optimizer[i].exp_avg_sq;
+        }
+        return targets;
+    }
+
+    private static int CheckMetadata(string path, IReadOnlyDictionary<string, string> metadata, TrainingOptions options)
+    {
+        string Read(string name) => metadata.TryGetValue(name, out var value)
+            ? value
+            : throw new CheckpointFormatException(path, null, $"not a Torchwright training state: its metadata has no '{name}'.");
+
+        if (Read("format") != Kind)
+            throw new CheckpointFormatException(path, null, $"format '{Read("format")}', expected '{Kind}'.");
+        long seed = long.Parse(Read("seed"), CultureInfo.InvariantCulture);
+        int total = int.Parse(Read("total_steps"), CultureInfo.InvariantCulture);
+        int completed = int.Parse(Read("completed_steps"), CultureInfo.InvariantCulture);
+        if (seed != options.Seed || total != options.Steps)
+        {
+            throw new ArgumentException(
+                $"Training state '{path}' belongs to a run with seed {seed} and {total} steps, but this trainer has seed {options.Seed} and {options.Steps} steps; " +
+                "resuming would not continue the same run.");
+        }
+        if (completed < 0 || completed > total)
+            throw new CheckpointFormatException(path, null, $"{completed} completed steps of {total} is impossible.");
+        return completed;
+    }
+
+    private static string OptimizerKey(int index, string name) => $"optimizer/{index}/{name}";
+}
