@@ -133,7 +133,9 @@ public sealed class Attention : nn.Module, IForwardPathAware
             using var packed = qkv!.forward(x);
             if (h == hkv)
             {
-                using var split = packed.view(batch, length, 3, h, hd).permute(2, 0, 3, 1, 4);
+                // unbind, not split[i]: indexing makes backward build a full-size zero gradient per part.
+                using var tripleHeads = packed.view(batch, length, 3, h, hd).permute(2, 0, 3, 1, 4);
+                var split = tripleHeads.unbind(0);
                 return (split[0], split[1], split[2]);
             }
             var parts = packed.split(new[] { h * hd, hkv * hd, hkv * hd }, -1);
@@ -141,7 +143,8 @@ public sealed class Attention : nn.Module, IForwardPathAware
         }
         var queries = q!.forward(x); // Heads takes ownership
         using var keysAndValues = kv!.forward(memory);
-        using var pair = keysAndValues.view(batch, keyLength, 2, hkv, hd).permute(2, 0, 3, 1, 4);
+        using var pairHeads = keysAndValues.view(batch, keyLength, 2, hkv, hd).permute(2, 0, 3, 1, 4);
+        var pair = pairHeads.unbind(0);
         return (Heads(queries, batch, length, h), pair[0], pair[1]);
     }
 
