@@ -33,7 +33,7 @@ public static class HypernetworkTraining
         var original = sampler.Original();
         using var source = HypernetworkPrediction.Source(model);
 
-        var identity = Trainer.Run(hypernetwork, step => IdentityLoss(hypernetwork, source, original.Count), Options(settings, settings.IdentitySteps, "zett-identity", showProgress));
+        var identity = Trainer.Run(hypernetwork, step => IdentityLoss(hypernetwork, source, original.Count), Options(settings.IdentityLearningRate, settings, settings.IdentitySteps, "zett-identity", showProgress));
         var transfer = Trainer.Run(hypernetwork, step =>
         {
             var vocabulary = sampler.Sample(step.Random);
@@ -53,7 +53,7 @@ public static class HypernetworkTraining
             step.Report("lm", lmLoss.item<float>());
             step.Report("lexical", lexical.item<float>());
             return lmLoss + settings.LexicalWeight * lexical;
-        }, Options(settings, settings.TransferSteps, "zett-transfer", showProgress));
+        }, Options(settings.HypernetworkLearningRate, settings, settings.TransferSteps, "zett-transfer", showProgress));
         hypernetwork.eval();
         return (hypernetwork, identity, transfer);
     }
@@ -90,10 +90,10 @@ public static class HypernetworkTraining
         return SquaredDistance(predicted.Input, predicted.Output, source);
     }
 
-    private static TrainingOptions Options(ZettSettings settings, int steps, string name, bool showProgress) => new()
+    private static TrainingOptions Options(double learningRate, ZettSettings settings, int steps, string name, bool showProgress) => new()
     {
         Steps = steps,
-        LearningRate = settings.HypernetworkLearningRate,
+        LearningRate = learningRate,
         WarmupSteps = Math.Max(1, steps / 10),
         WeightDecay = 0.01,
         Beta2 = 0.95,

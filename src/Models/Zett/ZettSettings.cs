@@ -31,7 +31,10 @@ public sealed record ZettSettings
     public ZettHypernetworkConfig Hypernetwork { get; init; } = new();
 
     /// <summary>Identity warm-up steps on the original vocabulary.</summary>
-    public int IdentitySteps { get; init; } = 100;
+    public int IdentitySteps { get; init; } = 150;
+
+    /// <summary>Peak learning rate of the identity warm-up (a plain regression, so it takes a higher rate).</summary>
+    public double IdentityLearningRate { get; init; } = 3e-3;
 
     /// <summary>Steps over sampled tokenizers.</summary>
     public int TransferSteps { get; init; } = 300;
