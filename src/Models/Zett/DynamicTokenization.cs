@@ -45,7 +45,9 @@ public static class DynamicTokenization
             idOf.TryAdd(tokens[id], id);
         }
         var ids = sequences.Select(s => (IReadOnlyList<int>)s.Select(t => idOf[t]).Prepend(original.BosId).ToList()).ToList();
-        using var batch = TokenBatch.Build(ids, model.Config.Context, id => tokens[id].Length, original.BosId);
+        // Rows as long as the longest sequence (up to the context): shorter sequences are what dynamic tokenization buys.
+        var length = Math.Min(model.Config.Context, ids.Max(s => s.Count) - 1);
+        using var batch = TokenBatch.Build(ids, length, id => tokens[id].Length, original.BosId);
         using var scope = NewDisposeScope();
         var dim = model.Config.Dim;
         var input = model.InputEmbeddings.detach();
