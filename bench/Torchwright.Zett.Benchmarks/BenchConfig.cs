@@ -1,0 +1,24 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+
+namespace Torchwright.Zett.Benchmarks;
+
+/// <summary>Fixed, small iteration counts, in process (the native libraries load as they do for the tests).</summary>
+public static class BenchConfig
+{
+    public static IConfig Create(BenchOptions options)
+    {
+        var job = options.Quick
+            ? Job.Default.WithId("quick").WithWarmupCount(1).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(200))
+            : Job.Default.WithId("full").WithWarmupCount(3).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(500));
+        job = job.WithLaunchCount(1).WithToolchain(InProcessEmitToolchain.Instance);
+        return ManualConfig.CreateMinimumViable()
+            .AddJob(job)
+            .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40))
+            .WithArtifactsPath(System.IO.Path.Combine(options.ArtifactsDirectory, "BenchmarkDotNet"))
+            .WithOptions(ConfigOptions.DisableLogFile);
+    }
+}

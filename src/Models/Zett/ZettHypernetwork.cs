@@ -1,0 +1,73 @@
+using Torchwright;
+using static TorchSharp.torch;
+
+namespace Torchwright.Models.Zett;
+
+/// <summary>Sizes of <see cref="ZettHypernetwork"/>.</summary>
+/// <param name="SourceDim">Width of a source embedding row: 2d for an untied base model (<c>[E_in | E_out]</c>).</param>
+/// <param name="TargetDim">d, the width of each predicted embedding.</param>
+/// <param name="Hidden">H, the trunk's width.</param>
+/// <param name="Intermediate">I, the feed-forward width of the trunk and of the projectors.</param>
+/// <param name="Heads">Trunk attention heads.</param>
+/// <param name="Layers">Trunk layers.</param>
+/// <param name="MaxPieces">L, the most original pieces per token.</param>
+/// <param name="Fallbacks">Learned embeddings for piece ids at or above the original vocabulary size.</param>
+public sealed record ZettHypernetworkConfig(int SourceDim = 128, int TargetDim = 64, int Hidden = 64, int Intermediate = 128,
+    int Heads = 2, int Layers = 2, int MaxPieces = 7, int Fallbacks = 1);
+
+/// <summary>
+/// ZeTT's hypernetwork: for each token of a new vocabulary, its pieces under the original tokenizer are
+/// embedded with the original model's own <c>[E_in | E_out]</c> rows, projected to H, run through a small
+/// bidirectional transformer with learned positions and a key-padding mask, pooled at position 0, and mapped by
+/// two separate projector heads to an input and an output embedding for the base model.
+/// </summary>
+[Model(typeof(ZettHypernetworkConfig))]
+public partial class ZettHypernetwork
+{
+    [Learned("Fallbacks,SourceDim", Name = "fallback_embeddings")]
+    private partial Tensor FallbackEmbeddings();
+
+    [Linear("SourceDim", "Hidden", Name = "input_linear")]
+    private partial Tensor InputLinear(Tensor x);
+
+    [Use(typeof(ProjectorBlock), "Hidden", "Intermediate", Name = "input_projector")]
+    private partial Tensor InputProjector(Tensor x);
+
+    [LearnedPositions("MaxPieces", "Hidden", Name = "positions")]
+    private partial Tensor Positions([Shape("N,MaxPieces,Hidden")] Tensor x);
+
+    [TransformerStack("Layers", "Hidden", "Heads", MlpHidden = "Intermediate", Name = "trunk")]
+    private partial Tensor Trunk([Shape("N,MaxPieces,Hidden")] Tensor x, Tensor padding);
+
+    [LayerNorm("Hidden", Name = "trunk_norm")]
+    private partial Tensor TrunkNorm(Tensor x);
+
+    [Use(typeof(ProjectorBlock), "Hidden", "Intermediate", Name = "input_head_projector")]
+    private partial Tensor InputHeadProjector(Tensor x);
+
+    [Linear("Hidden", "TargetDim", Name = "input_head")]
+    private partial Tensor InputHead(Tensor x);
+
+    [Use(typeof(ProjectorBlock), "Hidden", "Intermediate", Name = "output_head_projector")]
+    private partial Tensor OutputHeadProjector(Tensor x);
+
+    [Linear("Hidden", "TargetDim", Name = "output_head")]
+    private partial Tensor OutputHead(Tensor x);
+
+    /// <summary>Predicted input and output embeddings, side by side: <c>[Ê_in | Ê_out]</c>.</summary>
+    /// <param name="pieces">Original ids of each token's pieces, <c>[N, MaxPieces]</c>; ids at or above V take fallback embeddings.</param>
+    /// <param name="real">True where a piece is real, <c>[N, MaxPieces]</c>; the first piece of every token must be real.</param>
+    /// <param name="source">The original <c>[E_in | E_out]</c>, <c>[V, SourceDim]</c>.</param>
+    [Forward]
+    [return: Shape("N,TargetDim*2")]
+    public Tensor Forward([Shape("N,MaxPieces", Elements = ElementKind.Integer)] Tensor pieces,
+        [Shape("N,MaxPieces", Elements = ElementKind.Boolean)] Tensor real, [Shape("V,SourceDim")] Tensor source)
+    {
+        var table = cat(new[] { source, FallbackEmbeddings() }, 0);
+        var clamped = pieces.clamp(0, table.shape[0] - 1);
+        var embedded = table.index_select(0, clamped.flatten());
+        var hidden = InputProjector(InputLinear(embedded)).view(pieces.shape[0], pieces.shape[1], -1);
+        var pooled = TrunkNorm(Trunk(Positions(hidden), real)).select(1, 0);
+        return cat(new[] { InputHead(InputHeadProjector(pooled)), OutputHead(OutputHeadProjector(pooled)) }, 1);
+    }
+}

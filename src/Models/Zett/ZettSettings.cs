@@ -1,0 +1,50 @@
+namespace Torchwright.Models.Zett;
+
+/// <summary>
+/// Everything that sizes a ZeTT run: the base model, its tokenizer (GPT-2's first merges), its training, the
+/// hypernetwork and its two phases. The defaults are the tiny faithful version.
+/// </summary>
+public sealed record ZettSettings
+{
+    /// <summary>GPT-2 merges kept in the original tokenizer (it has 256 + this + begin-of-text tokens).</summary>
+    public int OriginalMerges { get; init; } = 256;
+
+    /// <summary>Extra merges of sampled tokenizers come from ranks below 256 + this × merges.</summary>
+    public int PoolFactor { get; init; } = 4;
+
+    /// <summary>Characters per training or evaluation chunk.</summary>
+    public int ChunkLength { get; init; } = 160;
+
+    /// <summary>Chunks per batch.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Base model sizes (Vocab is set from the tokenizer).</summary>
+    public ZettLanguageModelConfig Model { get; init; } = new();
+
+    /// <summary>Steps of base-model training.</summary>
+    public int ModelSteps { get; init; } = 300;
+
+    /// <summary>Peak learning rate of base-model training.</summary>
+    public double ModelLearningRate { get; init; } = 3e-3;
+
+    /// <summary>Hypernetwork sizes (SourceDim and TargetDim are set from the base model).</summary>
+    public ZettHypernetworkConfig Hypernetwork { get; init; } = new();
+
+    /// <summary>Identity warm-up steps on the original vocabulary.</summary>
+    public int IdentitySteps { get; init; } = 150;
+
+    /// <summary>Peak learning rate of the identity warm-up (a plain regression, so it takes a higher rate).</summary>
+    public double IdentityLearningRate { get; init; } = 3e-3;
+
+    /// <summary>Steps over sampled tokenizers.</summary>
+    public int TransferSteps { get; init; } = 300;
+
+    /// <summary>Peak learning rate of the hypernetwork.</summary>
+    public double HypernetworkLearningRate { get; init; } = 1e-3;
+
+    /// <summary>λ_lex, the weight of the lexical MSE.</summary>
+    public double LexicalWeight { get; init; } = 0.5;
+
+    /// <summary>Seed of every draw (text, chunks, tokenizers, weights).</summary>
+    public int Seed { get; init; } = 17;
+}

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Torchwright.Models.Zett;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Torchwright.Models.Tests.Zett;
+
+/// <summary>Checks 3 and 4: dynamic tokenization's cost in bits per byte, and the merges→length table's accuracy.</summary>
+[Collection(ZettCollection.Name)]
+public class ZettDynamicTests(TrainedZett trained, ITestOutputHelper output)
+{
+    private const int BatchSize = 16;
+    private const double Target = 0.20;
+
+    private static List<IReadOnlyList<string>> Batches(List<string> chunks, int skip, int count) =>
+        Enumerable.Range(0, count).Select(b => (IReadOnlyList<string>)chunks.Skip(skip + b * BatchSize).Take(BatchSize).ToList()).ToList();
+
+    [Fact]
+    public void Twenty_percent_fewer_tokens_cost_at_most_five_percent_bits_per_byte()
+    {
+        var zett = trained.Experiment;
+        var chunks = zett.EvaluationChunks(BatchSize * 8);
+        var table = MergeTable.Measure(zett.Original, Batches(chunks, 0, 4), 200);
+        var merges = table.MergesFor(Target);
+        var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
+        double bitsBase = 0, bitsDynamic = 0;
+        long before = 0, after = 0;
+        foreach (var batch in Batches(chunks, BatchSize * 4, 4))
+        {
+            var baseline = DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0);
+            var dynamic = DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges);
+            bitsBase += baseline.BitsPerByte;
+            bitsDynamic += dynamic.BitsPerByte;
+            before += dynamic.TokensBefore;
+            after += dynamic.TokensAfter;
+        }
+        var reduction = 1 - (double)after / before;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"m = {merges}: tokens {before} -> {after} ({reduction:P1} fewer); bits/byte {bitsBase / 4:F4} -> {bitsDynamic / 4:F4} ({bitsDynamic / bitsBase:F3}x); cache {cache.Misses} predicted, {cache.Hits} reused"));
+        Assert.True(reduction >= Target, $"reduction {reduction:P1} < {Target:P0}");
+        Assert.True(bitsDynamic <= 1.05 * bitsBase, $"bits/byte rose {bitsDynamic / bitsBase:F3}x");
+    }
+
+    [Fact]
+    public void Measured_reduction_matches_the_table_within_one_point()
+    {
+        var zett = trained.Experiment;
+        var chunks = zett.EvaluationChunks(BatchSize * 16);
+        var table = MergeTable.Measure(zett.Original, Batches(chunks, 0, 8), 200);
+        foreach (var target in new[] { 0.1, 0.2, 0.3 })
+        {
+            var merges = table.MergesFor(target);
+            long before = 0, after = 0;
+            foreach (var batch in Batches(chunks, BatchSize * 8, 8))
+            {
+                var merger = new DynamicMerges(zett.Original, batch);
+                merger.Apply(merges);
+                before += merger.TokenCounts[0];
+                after += merger.TokenCount;
+            }
+            var measured = 1 - (double)after / before;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"target {target:P0}: m = {merges}, table {table.Reduction(merges):P2}, measured on unseen batches {measured:P2}, difference {(measured - table.Reduction(merges)) * 100:F2} points"));
+            Assert.InRange(measured - table.Reduction(merges), -0.01, 0.01);
+        }
+    }
+}
