@@ -6,8 +6,7 @@ namespace Torchwright.Runtime.Capture;
 
 public static partial class CaptureLayers
 {
-    /// <summary>The MLP of the rows of <paramref name="input"/>, added into <paramref name="output"/>. GELU is written
-    /// out with <c>erf_</c>, since TorchSharp's <c>gelu_</c> wraps its result in a new tensor on every call.</summary>
+    /// <summary>The MLP of the rows of <paramref name="input"/>, added into <paramref name="output"/>; the activation runs in place.</summary>
     internal static void MlpInto(CaptureGraph graph, Mlp mlp, Tensor input, Tensor output)
     {
         if (mlp.Gated || mlp.Activation is not (Activation.Gelu or Activation.Relu))
@@ -22,20 +21,7 @@ public static partial class CaptureLayers
         }
         else
         {
-            var gate = graph.Buffer(ScalarType.Float32, input.size(0), mlp.Hidden);
-            var inverseRoot2 = graph.Scalar(1 / Math.Sqrt(2));
-            var one = graph.Scalar(1);
-            var half = graph.Scalar(0.5);
-            graph.Add(() =>
-            {
-                // gelu(x) = x · (1 + erf(x/√2)) / 2
-                gate.copy_(hidden);
-                gate.mul_(inverseRoot2);
-                gate.erf_();
-                gate.add_(one);
-                gate.mul_(half);
-                hidden.mul_(gate);
-            });
+            graph.Add(() => NativeInPlace.GeluInPlace(hidden));
         }
         LinearInto(graph, mlp.fc2, hidden, output, accumulate: true);
     }
