@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Torchwright.Models.Gpt;
+using Torchwright.Runtime.Capture;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -10,9 +11,8 @@ namespace Torchwright.Models.Tests.Capture;
 /// <summary>
 /// The generated capture plan of <see cref="ByteGpt"/>: replays equal the eager forward, reuse the same buffers
 /// without creating tensors, follow new inputs and weight updates, and refuse inputs of another shape, dtype or device.
-/// In the <see cref="GlobalRandomState"/> collection because it counts tensors process-wide, so nothing may run alongside.
+/// Weights and inputs come from private generators; tensors are counted per thread.
 /// </summary>
-[Collection(nameof(GlobalRandomState))]
 public class ByteGptCaptureTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-5;
@@ -50,17 +50,23 @@ public class ByteGptCaptureTests(ITestOutputHelper output)
         var outputAddress = plan.Output.Handle;
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var tensorsBefore = Tensor.TotalCount;
+        var tensorsBefore = TensorCensus.CreatedOnThisThread;
         var bytesBefore = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 100; i++)
         {
             plan.Replay(ids);
         }
         var bytesAllocated = GC.GetAllocatedBytesForCurrentThread() - bytesBefore;
-        var tensorsCreated = Tensor.TotalCount - tensorsBefore;
+        var tensorsCreated = TensorCensus.CreatedOnThisThread - tensorsBefore;
 
-        output.WriteLine($"{addresses.Length} buffers and views; over 100 replays: {tensorsCreated} tensors created, {bytesAllocated} managed bytes allocated, {watch.Elapsed.TotalMilliseconds / 100:F3} ms per replay");
+        // The census is not blind: one eager forward creates many tensors.
+        var eagerBefore = TensorCensus.CreatedOnThisThread;
+        model.forward(ids).Dispose();
+        var eagerCreated = TensorCensus.CreatedOnThisThread - eagerBefore;
+
+        output.WriteLine($"{addresses.Length} buffers and views; over 100 replays: {tensorsCreated} tensors created, {bytesAllocated} managed bytes allocated, {watch.Elapsed.TotalMilliseconds / 100:F3} ms per replay; one eager forward creates {eagerCreated} tensors");
         Assert.Equal(0, tensorsCreated);
+        Assert.True(eagerCreated > 10, $"the census saw only {eagerCreated} tensors in an eager forward");
         Assert.Equal(addresses, plan.DataAddresses());
         Assert.Equal(outputAddress, plan.Output.Handle);
         Assert.True(addresses.All(a => a != 0), "a buffer has no storage");
