@@ -60,6 +60,10 @@ internal sealed class ModelEmitter
             foreach (var forward in spec.Forwards)
             {
                 WriteEntry(forward);
+                if (forward.CaptureChain.Count > 0)
+                {
+                    WriteCapture(forward);
+                }
             }
             if (spec.IsBlock)
             {
@@ -192,15 +196,7 @@ internal sealed class ModelEmitter
         var modifiers = isOverride ? "public override" : "public";
         using (writer.OpenBlock($"{modifiers} {forward.ReturnType} {forward.EntryName}({parameters})"))
         {
-            var guard = new ShapeGuardEmitter(writer, $"{spec.Type.Name}.{forward.EntryName}", configNames);
-            foreach (var parameter in forward.Parameters.Where(p => p.IsTensor && (p.Shape is not null || p.Elements is not null)))
-            {
-                writer.Line($"{Runtime}ShapeGuard.CheckTensor(\"{spec.Type.Name}.{forward.EntryName}\", \"{parameter.Name}\", {parameter.Name}, this, global::Torchwright.ElementKind.{parameter.Elements ?? "Any"});");
-                if (parameter.Shape is not null)
-                {
-                    guard.Check(parameter.Name, parameter.Shape);
-                }
-            }
+            var guard = WriteInputGuards(forward, forward.EntryName);
             writer.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
             writer.Line($"var result = {forward.MethodName}({arguments});");
             if (forward.ReturnKind == ReturnKind.Tensor && forward.ReturnShape is not null)
@@ -219,6 +215,102 @@ internal sealed class ModelEmitter
                 default:
                     writer.Line("return result;");
                     break;
+            }
+        }
+        writer.Line();
+    }
+
+    /// <summary>Checks every shaped or typed tensor input, as the guarded entry <paramref name="entryName"/>; returns the
+    /// guard, which knows the bound dimensions for checks that follow.</summary>
+    private ShapeGuardEmitter WriteInputGuards(ForwardSpec forward, string entryName)
+    {
+        var guard = new ShapeGuardEmitter(writer, $"{spec.Type.Name}.{entryName}", configNames);
+        foreach (var parameter in forward.Parameters.Where(p => p.IsTensor && (p.Shape is not null || p.Elements is not null)))
+        {
+            writer.Line($"{Runtime}ShapeGuard.CheckTensor(\"{spec.Type.Name}.{entryName}\", \"{parameter.Name}\", {parameter.Name}, this, global::Torchwright.ElementKind.{parameter.Elements ?? "Any"});");
+            if (parameter.Shape is not null)
+            {
+                guard.Check(parameter.Name, parameter.Shape);
+            }
+        }
+        return guard;
+    }
+
+    private void WriteCapture(ForwardSpec forward)
+    {
+        var plan = forward.MethodName + "Plan";
+        var entry = forward.MethodName == "Forward" ? "Capture" : "Capture" + forward.MethodName;
+        var parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {p.Name}"));
+        var arguments = string.Join(", ", forward.Parameters.Select(p => p.Name));
+        writer.Line("/// <summary>");
+        writer.Line($"/// Captures <see cref=\"{forward.MethodName}\"/> for the shapes, dtypes and device of the example inputs: the plan allocates");
+        writer.Line("/// every intermediate and output buffer once, and each replay reruns the same maths in place into them.");
+        writer.Line("/// The caller owns the plan and disposes it.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock($"public {plan} {entry}({parameters})"))
+        {
+            WriteInputGuards(forward, entry);
+            writer.Line($"var plan = new {plan}({forward.Parameters[0].Name}.device);");
+            writer.Line("try");
+            using (writer.OpenBraces())
+            {
+                writer.Line($"plan.Record(this, {arguments});");
+                writer.Line("return plan;");
+            }
+            writer.Line("catch");
+            using (writer.OpenBraces())
+            {
+                writer.Line("plan.Dispose();");
+                writer.Line("throw;");
+            }
+        }
+        writer.Line();
+        writer.Line($"/// <summary>A capture of <see cref=\"{forward.MethodName}\"/> for static shapes; made by <see cref=\"{entry}\"/>.</summary>");
+        using (writer.OpenBlock($"public sealed class {plan} : {Runtime}Capture.CapturePlan"))
+        {
+            foreach (var parameter in forward.Parameters)
+            {
+                writer.Line($"private {Runtime}Capture.CaptureInput? {parameter.Name}Slot;");
+            }
+            writer.Line();
+            writer.Line($"internal {plan}(global::TorchSharp.torch.Device device)");
+            writer.Indent();
+            writer.Line($": base(\"{spec.Type.Name}.{forward.MethodName}\", device)");
+            writer.Unindent();
+            writer.Line("{");
+            writer.Line("}");
+            writer.Line();
+            using (writer.OpenBlock($"internal void Record({spec.Type.Name} model, {parameters})"))
+            {
+                foreach (var parameter in forward.Parameters)
+                {
+                    writer.Line($"{parameter.Name}Slot = Input(\"{parameter.Name}\", {parameter.Name});");
+                    writer.Line($"{parameter.Name}Slot.Load({parameter.Name});");
+                }
+                writer.Line($"var x = {forward.Parameters[0].Name}Slot.Buffer;");
+                foreach (var layer in forward.CaptureChain)
+                {
+                    writer.Line($"x = {Runtime}Capture.CaptureLayers.Record(Graph, model.{Naming.ToFieldName(layer)}, x);");
+                }
+                writer.Line("Seal(x);");
+            }
+            writer.Line();
+            writer.Line("/// <summary>");
+            writer.Line("/// Checks every input against the captured shape, dtype and device before writing anything, copies the inputs");
+            writer.Line("/// into the plan's buffers and reruns the captured steps. Returns <see cref=\"global::Torchwright.Runtime.Capture.CapturePlan.Output\"/>:");
+            writer.Line("/// owned by the plan and overwritten by the next replay.");
+            writer.Line("/// </summary>");
+            using (writer.OpenBlock($"public {Tensor} Replay({parameters})"))
+            {
+                foreach (var parameter in forward.Parameters)
+                {
+                    writer.Line($"{parameter.Name}Slot!.Check({parameter.Name});");
+                }
+                foreach (var parameter in forward.Parameters)
+                {
+                    writer.Line($"{parameter.Name}Slot!.Load({parameter.Name});");
+                }
+                writer.Line("return Run();");
             }
         }
         writer.Line();

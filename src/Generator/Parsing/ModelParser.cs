@@ -45,7 +45,7 @@ internal sealed class ModelParser
         }
         var configNames = new HashSet<string>(config.Members.Select(member => member.Name));
         var layers = ReadLayers(configNames);
-        var forwards = ReadForwards();
+        var forwards = ReadForwards(layers);
         if (forwards.Count == 0)
         {
             Report(Descriptors.MissingForward, type.Locations.FirstOrDefault(), "it has no method marked [Forward]; add one that composes its layers");
@@ -413,8 +413,9 @@ internal sealed class ModelParser
         }
     }
 
-    private List<ForwardSpec> ReadForwards()
+    private List<ForwardSpec> ReadForwards(List<LayerSpec> layers)
     {
+        var singleInputLayers = new HashSet<string>(layers.Where(layer => layer.Inputs.Count == 1).Select(layer => layer.MethodName));
         var forwards = new List<ForwardSpec>();
         var memberNames = new HashSet<string>(type.GetMembers().Where(member => !GeneratedCode.IsOurs(member)).Select(member => member.Name));
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
@@ -449,7 +450,12 @@ internal sealed class ModelParser
                     Report(Descriptors.InvalidExpression, location, $"shape \"{shape}\" cannot be read: {failed.Error} at column {failed.ErrorColumn + 1}");
                 }
             }
-            forwards.Add(new ForwardSpec(method.Name, entry, SymbolText.TypeName(method.ReturnType), ReturnKindOf(method.ReturnType), returnShape, parameters.ToEquatableArray()));
+            var capturable = method.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.CapturableAttribute);
+            var chain = capturable && ReturnKindOf(method.ReturnType) == ReturnKind.Tensor && parameters.All(p => p.IsTensor)
+                ? CaptureChainReader.Read(method, singleInputLayers, cancellation)
+                : null;
+            forwards.Add(new ForwardSpec(method.Name, entry, SymbolText.TypeName(method.ReturnType), ReturnKindOf(method.ReturnType), returnShape,
+                parameters.ToEquatableArray(), (chain ?? new List<string>()).ToEquatableArray()));
         }
         return forwards;
     }

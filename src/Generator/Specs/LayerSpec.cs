@@ -49,14 +49,16 @@ internal sealed record BlockUseSpec(
 /// layer input it binds to (the first binds to the main input), and the element kind the guard checks.</summary>
 internal sealed record ParameterSpec(string Name, string Type, string? Shape, bool IsTensor, string? Role = null, string? Elements = null);
 
-/// <summary>A <c>[Forward]</c> method.</summary>
+/// <summary>A <c>[Forward]</c> method. <paramref name="CaptureChain"/> lists, for a <c>[Capturable]</c> forward that is a
+/// chain of one-input layer calls, the layer methods in the order they run; it is empty otherwise.</summary>
 internal sealed record ForwardSpec(
     string MethodName,
     string EntryName,
     string ReturnType,
     ReturnKind ReturnKind,
     string? ReturnShape,
-    EquatableArray<ParameterSpec> Parameters);
+    EquatableArray<ParameterSpec> Parameters,
+    EquatableArray<string> CaptureChain = default);
 
 /// <summary>How the guarded entry hands the result out of its dispose scope.</summary>
 internal enum ReturnKind

@@ -34,9 +34,11 @@ public partial class ByteGpt
     [Linear("Dim", "Vocab", Bias = false, TiedTo = nameof(Embed))]
     private partial Tensor Head([Shape("B,T,Dim")] Tensor x);
 
-    /// <summary>Next-byte logits for every position.</summary>
+    /// <summary>Next-byte logits for every position. Capturable: <c>Capture(bytes)</c> returns a plan that replays it
+    /// into fixed buffers for one static shape.</summary>
     /// <param name="bytes">Byte values 0–255, <c>[B, T]</c>, T at most <c>Context</c>.</param>
     [Forward]
+    [Capturable]
     [return: Shape("B,T,Vocab")]
     public Tensor Forward([Shape("B,T", Elements = ElementKind.Integer)] Tensor bytes) => Head(Norm(Blocks(Positions(Embed(bytes)))));
 }

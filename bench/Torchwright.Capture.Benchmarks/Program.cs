@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BenchmarkDotNet.Running;
+using static TorchSharp.torch;
+
+namespace Torchwright.Capture.Benchmarks;
+
+/// <summary>
+/// Issue 10's benchmark: a replay of ByteGpt's capture plan against the eager generated forward, at the overhead-bound
+/// size B=1, T=32, D=128, 2 layers (target: replay at least 1.2x faster) and at the block benchmark's medium size
+/// (target: not slower), with managed bytes and tensors created per call. Writes <c>artifacts/bench/capture.json</c>
+/// and prints a one-line summary.
+/// </summary>
+public static class Program
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static int Main(string[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        var options = BenchOptions.Parse(args);
+        if (options.Threads is { } threads)
+        {
+            set_num_threads(threads);
+        }
+        var machine = $"{Environment.ProcessorCount} logical cores, torch threads {get_num_threads()}, load average {LoadAverage()}";
+        Console.WriteLine($"{(options.Quick ? "quick" : "full")} run; {machine}");
+
+        var facts = BenchSize.All.ToDictionary(s => s.Name, s =>
+        {
+            using var eager = new CaptureWorkload(s, RunMode.Eager);
+            using var replay = new CaptureWorkload(s, RunMode.Replay);
+            return (Eager: eager.TensorsPerCall(20), Replay: replay.TensorsPerCall(20), Difference: replay.LargestDifference(),
+                Buffers: replay.PlanBuffers, Steps: replay.PlanSteps);
+        });
+        foreach (var (name, f) in facts)
+        {
+            Console.WriteLine($"{name}: tensors per call eager {f.Eager:F1}, replay {f.Replay:F1}; largest |replay - eager| {f.Difference:G3}; {f.Buffers} buffers, {f.Steps} steps");
+        }
+
+        CaptureBenchmarks.Selected = RunKeys();
+        var summary = BenchmarkRunner.Run<CaptureBenchmarks>(BenchConfig.Create(options));
+        var reports = summary.Reports
+            .Where(r => r.ResultStatistics is not null)
+            .ToDictionary(r => (string)r.BenchmarkCase.Parameters[nameof(CaptureBenchmarks.RunKey)]);
+
+        var results = BenchSize.All.Select(s =>
+        {
+            string baselineKey = Key(s, RunMode.Eager), candidateKey = Key(s, RunMode.Replay);
+            reports.TryGetValue(baselineKey, out var b);
+            reports.TryGetValue(candidateKey, out var c);
+            double? baseline = b?.ResultStatistics!.Median / 1e6, candidate = c?.ResultStatistics!.Median / 1e6;
+            var ratio = baseline / candidate;
+            bool? met = ratio is { } r ? r >= s.TargetRatio : null;
+            var f = facts[s.Name];
+            return new CaseResult(s.Name, s.Batch, s.Length, s.Dim, s.Layers, s.Heads, baselineKey, candidateKey, baseline, candidate, ratio,
+                s.TargetRatio, met, b?.GcStats.GetBytesAllocatedPerOperation(b.BenchmarkCase), c?.GcStats.GetBytesAllocatedPerOperation(c.BenchmarkCase),
+                f.Eager, f.Replay, f.Buffers, f.Steps, f.Difference);
+        }).ToList();
+
+        Console.WriteLine();
+        Console.Write(Table(results));
+        var line = SummaryLine(results, options.Quick);
+        var report = new
+        {
+            Run = options.Quick ? "quick" : "full",
+            Toolchain = "in-process",
+            Finished = DateTimeOffset.Now,
+            WallSeconds = watch.Elapsed.TotalSeconds,
+            Machine = machine,
+            Cpu = CpuName(),
+            LoadAverageAtEnd = LoadAverage(),
+            Baseline = "eager generated forward (ByteGpt.forward under no_grad, result disposed)",
+            Candidate = "ByteGpt.Capture(ids).Replay(ids): fixed buffers, in-place steps",
+            Cases = results,
+            Summary = line,
+        };
+        Directory.CreateDirectory(options.ArtifactsDirectory);
+        var path = Path.Combine(options.ArtifactsDirectory, "capture.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + "\n");
+        Console.WriteLine($"wrote {path} after {watch.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine(line);
+
+        var missing = RunKeys().Where(k => !reports.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+        {
+            Console.Error.WriteLine($"no measurement for: {string.Join(", ", missing)}");
+            return 1;
+        }
+        return results.Any(r => r.TargetMet == false) ? 2 : 0;
+    }
+
+    /// <summary>Every run, eager before replay at each size.</summary>
+    public static IReadOnlyList<string> RunKeys()
+        => BenchSize.All.SelectMany(s => new[] { Key(s, RunMode.Eager), Key(s, RunMode.Replay) }).ToList();
+
+    /// <summary>Builds the workload a run key names.</summary>
+    public static CaptureWorkload CreateWorkload(string key)
+    {
+        var parts = key.Split('|');
+        return new CaptureWorkload(BenchSize.Get(parts[0]), Enum.Parse<RunMode>(parts[1], ignoreCase: true));
+    }
+
+    private static string Key(BenchSize size, RunMode mode) => $"{size.Name}|{mode.ToString().ToLowerInvariant()}";
+
+    private static string Table(IReadOnlyList<CaseResult> rows)
+    {
+        var text = new StringBuilder();
+        const string format = "{0,-8} {1,-22} {2,10} {3,10} {4,8} {5,-14} {6,14} {7,14} {8,9} {9,9}";
+        text.AppendLine(string.Format(CultureInfo.InvariantCulture, format, "size", "B,T,D,layers", "eager ms", "replay ms", "speedup", "target",
+            "eager B/call", "replay B/call", "eager t/c", "replay t/c"));
+        foreach (var r in rows)
+        {
+            text.AppendLine(string.Format(CultureInfo.InvariantCulture, format, r.Size, $"{r.Batch},{r.Length},{r.Dim},{r.Layers}",
+                F(r.BaselineMedianMs, "F3"), F(r.CandidateMedianMs, "F3"), F(r.Ratio, "F2") + "x",
+                $"≥{r.TargetRatio:F1} {(r.TargetMet == true ? "met" : r.TargetMet == false ? "MISSED" : "-")}",
+                r.BaselineBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-", r.CandidateBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                r.BaselineTensorsPerCall.ToString("F1", CultureInfo.InvariantCulture), r.CandidateTensorsPerCall.ToString("F1", CultureInfo.InvariantCulture)));
+        }
+        return text.ToString();
+    }
+
+    private static string SummaryLine(IReadOnlyList<CaseResult> rows, bool quick)
+    {
+        var parts = rows.Select(r => $"{r.Size} replay {F(r.Ratio, "F2")}x eager (target ≥{r.TargetRatio:F1}, {(r.TargetMet == true ? "met" : "MISSED")}), " +
+            $"{r.CandidateTensorsPerCall:F0} vs {r.BaselineTensorsPerCall:F0} tensors and {r.CandidateBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-"} vs {r.BaselineBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-"} B per call");
+        return $"capture{(quick ? " (quick)" : "")}: {string.Join("; ", parts)}; targets met {rows.Count(r => r.TargetMet == true)}/{rows.Count}";
+    }
+
+    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+
+    private static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string CpuName()
+        => File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
+            : "unknown";
+}

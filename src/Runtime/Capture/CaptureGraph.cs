@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Capture;
+
+/// <summary>
+/// The recorded half of a capture plan: every buffer, view and constant the replay touches, allocated once,
+/// and the list of in-place steps that rewrite the buffers. Recording allocates; <see cref="Run"/> does not.
+/// </summary>
+public sealed class CaptureGraph : IDisposable
+{
+    private readonly List<Tensor> buffers = new();
+    private readonly List<Tensor> owned = new();
+    private readonly List<Scalar> scalars = new();
+    private readonly List<Action> recording = new();
+    private Action[] steps = Array.Empty<Action>();
+    private bool disposed;
+
+    /// <summary>Creates an empty graph whose buffers live on <paramref name="device"/>.</summary>
+    /// <param name="device">Where every buffer is allocated.</param>
+    public CaptureGraph(Device device)
+    {
+        Device = device;
+    }
+
+    /// <summary>Where the buffers live.</summary>
+    public Device Device { get; }
+
+    /// <summary>The buffers that own storage: inputs, intermediates and outputs.</summary>
+    public IReadOnlyList<Tensor> Buffers => buffers;
+
+    /// <summary>The number of recorded steps.</summary>
+    public int StepCount => recording.Count;
+
+    /// <summary>Allocates a zero-filled buffer that the graph owns.</summary>
+    /// <param name="type">Element type.</param>
+    /// <param name="shape">Its static shape.</param>
+    public Tensor Buffer(ScalarType type, params long[] shape)
+    {
+        var buffer = zeros(shape, type, Device);
+        buffers.Add(buffer);
+        return buffer;
+    }
+
+    /// <summary>Takes ownership of a view of a buffer, or of a weight, or of a constant: disposed with the graph.</summary>
+    /// <param name="tensor">The tensor to keep alive for the replays.</param>
+    public Tensor Keep(Tensor tensor)
+    {
+        owned.Add(tensor);
+        return tensor;
+    }
+
+    /// <summary>A scalar argument created once, so that a step does not convert a number on every replay.</summary>
+    /// <param name="value">The value.</param>
+    public Scalar Scalar(double value)
+    {
+        var scalar = value.ToScalar();
+        scalars.Add(scalar);
+        return scalar;
+    }
+
+    /// <summary>Weights are read by reference with gradient tracking off, so a replay records no autograd graph
+    /// and still sees in-place weight updates.</summary>
+    /// <param name="weight">A parameter.</param>
+    public Tensor Weight(Tensor weight) => Keep(weight.detach());
+
+    /// <summary>Appends a step; it must only run in-place operations on tensors recorded here.</summary>
+    /// <param name="step">The step.</param>
+    public void Add(Action step)
+    {
+        recording.Add(step);
+        steps = recording.ToArray();
+    }
+
+    /// <summary>Runs every step in order: the replayed region.</summary>
+    public void Run()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        foreach (var step in steps)
+        {
+            step();
+        }
+    }
+
+    /// <summary>The data addresses of every buffer and view, in recording order.</summary>
+    public long[] DataAddresses()
+    {
+        var addresses = new long[buffers.Count + owned.Count];
+        for (var i = 0; i < buffers.Count; i++)
+        {
+            addresses[i] = NativeInPlace.DataAddress(buffers[i]);
+        }
+        for (var i = 0; i < owned.Count; i++)
+        {
+            addresses[buffers.Count + i] = NativeInPlace.DataAddress(owned[i]);
+        }
+        return addresses;
+    }
+
+    /// <summary>Releases every buffer, view and constant.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+        disposed = true;
+        foreach (var tensor in owned)
+        {
+            tensor.Dispose();
+        }
+        foreach (var tensor in buffers)
+        {
+            tensor.Dispose();
+        }
+        foreach (var scalar in scalars)
+        {
+            scalar.Dispose();
+        }
+        owned.Clear();
+        buffers.Clear();
+        scalars.Clear();
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using Torchwright.Runtime.Blocks;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Capture;
+
+public static partial class CaptureLayers
+{
+    /// <summary>Records a <see cref="LayerNorm"/> over the last dimension.</summary>
+    /// <param name="graph">The graph being recorded.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="input">Its input buffer.</param>
+    public static Tensor Record(CaptureGraph graph, LayerNorm layer, Tensor input)
+    {
+        var width = input.size(-1);
+        var output = graph.Buffer(ScalarType.Float32, input.shape);
+        NormInto(graph, layer, Matrix(graph, input, width), Matrix(graph, output, width));
+        return output;
+    }
+
+    /// <summary>
+    /// Layer norm of the rows of <paramref name="input"/> into <paramref name="output"/>. libtorch's fused kernel
+    /// has no out-variant in TorchSharp, so the statistics are row sums by <c>addmm_</c> against a column of 1/D.
+    /// </summary>
+    internal static void NormInto(CaptureGraph graph, Block norm, Tensor input, Tensor output)
+    {
+        if (norm is not LayerNorm layer)
+        {
+            throw new NotSupportedException($"Only LayerNorm can be captured yet, not {norm.GetType().Name}.");
+        }
+        RequireFloat32("LayerNorm", input);
+        long rows = input.size(0), width = input.size(1);
+        var averaging = graph.Keep(full(width, 1, 1.0 / width, ScalarType.Float32, graph.Device));
+        var mean = graph.Buffer(ScalarType.Float32, rows, 1);
+        var variance = graph.Buffer(ScalarType.Float32, rows, 1);
+        var squares = graph.Buffer(ScalarType.Float32, rows, width);
+        var eps = graph.Scalar(layer.Eps);
+        graph.Add(() =>
+        {
+            mean.addmm_(input, averaging, 0f, 1f);
+            output.copy_(input);
+            output.sub_(mean);
+            squares.copy_(output);
+            squares.mul_(output);
+            variance.addmm_(squares, averaging, 0f, 1f);
+            variance.add_(eps);
+            variance.rsqrt_();
+            output.mul_(variance);
+        });
+        if (layer.weight is not null)
+        {
+            var weight = graph.Weight(layer.weight);
+            var bias = graph.Weight(layer.bias!);
+            graph.Add(() =>
+            {
+                output.mul_(weight);
+                output.add_(bias);
+            });
+        }
+    }
+}
