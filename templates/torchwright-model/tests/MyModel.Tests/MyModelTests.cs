@@ -33,7 +33,7 @@ public class MyModelTests
         var task = new MyModelTask(MyModelTask.DefaultConfig);
 
         var result = Trainer.Run(model, step => task.Loss(model, step.Random),
-            new TrainingOptions { Steps = 60, LearningRate = 3e-3, WarmupSteps = 3, WeightDecay = 0.01, ShowProgress = false });
+            new TrainingOptions { Steps = 40, LearningRate = 3e-3, WarmupSteps = 3, WeightDecay = 0.01, ShowProgress = false });
 
         Assert.True(result.SmoothedFinalLoss < 0.8 * result.FirstLoss,
             $"loss went from {result.FirstLoss:F3} to {result.SmoothedFinalLoss:F3}; expected a drop of at least 20%");
