@@ -33,5 +33,5 @@ public partial class CausalEncoder
 
     [Forward]
     [return: Shape("B,T,Dim")]
-    private Tensor Forward([Shape("B,T")] Tensor tokens) => Norm(Blocks(Positions(Embed(tokens))));
+    public Tensor Forward([Shape("B,T")] Tensor tokens) => Norm(Blocks(Positions(Embed(tokens))));
 }

@@ -30,5 +30,5 @@ public partial class WordInjection
     /// <param name="previous">For each word, the backbone output of the word before it (or the learned first-word vector), <c>[B, W, BackboneDim]</c>.</param>
     [Forward]
     [return: Shape("B,W,EncoderDim")]
-    private Tensor Forward([Shape("B,W,BackboneDim")] Tensor previous) => Output(Value(Norm(previous)));
+    public Tensor Forward([Shape("B,W,BackboneDim")] Tensor previous) => Output(Value(Norm(previous)));
 }

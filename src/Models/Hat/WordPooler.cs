@@ -33,7 +33,7 @@ public partial class WordPooler
     /// <param name="wordGroups">Word index of each query, <c>[B, W]</c>; −1 for padding.</param>
     [Forward]
     [return: Shape("B,W,BackboneDim")]
-    private Tensor Forward([Shape("B,T,EncoderDim")] Tensor states, [Shape("T")] Tensor bytePositions, [Shape("B,T")] Tensor byteWords,
+    public Tensor Forward([Shape("B,T,EncoderDim")] Tensor states, [Shape("T")] Tensor bytePositions, [Shape("B,T")] Tensor byteWords,
         [Shape("W")] Tensor wordPositions, [Shape("B,W")] Tensor wordGroups)
     {
         var queries = Query().expand(states.shape[0], wordGroups.shape[1], -1);
