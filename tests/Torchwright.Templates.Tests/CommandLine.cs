@@ -49,6 +49,8 @@ public static class CommandLine
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        // No MSBuild nodes left running after the test: they would outlive it and hold the machine's cores.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
 
         var command = "dotnet " + string.Join(' ', start.ArgumentList);
         var output = new StringBuilder();
