@@ -21,4 +21,6 @@ public sealed record CaseResult(
     double CandidateTensorsPerCall,
     int PlanBuffers,
     int PlanSteps,
-    double LargestDifference);
+    double LargestDifference,
+    double PairedRatio,
+    bool PairedTargetMet);

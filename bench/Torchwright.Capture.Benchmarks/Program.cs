@@ -42,12 +42,13 @@ public static class Program
         {
             using var eager = new CaptureWorkload(s, RunMode.Eager);
             using var replay = new CaptureWorkload(s, RunMode.Replay);
+            var calls = s == BenchSize.Small ? 20 : 1;
             return (Eager: eager.TensorsPerCall(20), Replay: replay.TensorsPerCall(20), Difference: replay.LargestDifference(),
-                Buffers: replay.PlanBuffers, Steps: replay.PlanSteps);
+                Buffers: replay.PlanBuffers, Steps: replay.PlanSteps, Paired: PairedTiming.MedianRatio(eager, replay, options.Quick ? 15 : 41, calls));
         });
         foreach (var (name, f) in facts)
         {
-            Console.WriteLine($"{name}: tensors per call eager {f.Eager:F1}, replay {f.Replay:F1}; largest |replay - eager| {f.Difference:G3}; {f.Buffers} buffers, {f.Steps} steps");
+            Console.WriteLine($"{name}: tensors per call eager {f.Eager:F1}, replay {f.Replay:F1}; largest |replay - eager| {f.Difference:G3}; {f.Buffers} buffers, {f.Steps} steps; paired median speed-up {f.Paired:F2}x");
         }
 
         CaptureBenchmarks.Selected = RunKeys();
@@ -67,7 +68,7 @@ public static class Program
             var f = facts[s.Name];
             return new CaseResult(s.Name, s.Batch, s.Length, s.Dim, s.Layers, s.Heads, baselineKey, candidateKey, baseline, candidate, ratio,
                 s.TargetRatio, met, b?.GcStats.GetBytesAllocatedPerOperation(b.BenchmarkCase), c?.GcStats.GetBytesAllocatedPerOperation(c.BenchmarkCase),
-                f.Eager, f.Replay, f.Buffers, f.Steps, f.Difference);
+                f.Eager, f.Replay, f.Buffers, f.Steps, f.Difference, f.Paired, f.Paired >= s.TargetRatio);
         }).ToList();
 
         Console.WriteLine();
@@ -118,13 +119,13 @@ public static class Program
     private static string Table(IReadOnlyList<CaseResult> rows)
     {
         var text = new StringBuilder();
-        const string format = "{0,-8} {1,-22} {2,10} {3,10} {4,8} {5,-14} {6,14} {7,14} {8,9} {9,9}";
-        text.AppendLine(string.Format(CultureInfo.InvariantCulture, format, "size", "B,T,D,layers", "eager ms", "replay ms", "speedup", "target",
+        const string format = "{0,-8} {1,-22} {2,10} {3,10} {4,8} {5,8} {6,-14} {7,14} {8,14} {9,9} {10,9}";
+        text.AppendLine(string.Format(CultureInfo.InvariantCulture, format, "size", "B,T,D,layers", "eager ms", "replay ms", "speedup", "paired", "target",
             "eager B/call", "replay B/call", "eager t/c", "replay t/c"));
         foreach (var r in rows)
         {
             text.AppendLine(string.Format(CultureInfo.InvariantCulture, format, r.Size, $"{r.Batch},{r.Length},{r.Dim},{r.Layers}",
-                F(r.BaselineMedianMs, "F3"), F(r.CandidateMedianMs, "F3"), F(r.Ratio, "F2") + "x",
+                F(r.BaselineMedianMs, "F3"), F(r.CandidateMedianMs, "F3"), F(r.Ratio, "F2") + "x", r.PairedRatio.ToString("F2", CultureInfo.InvariantCulture) + "x",
                 $"≥{r.TargetRatio:F1} {(r.TargetMet == true ? "met" : r.TargetMet == false ? "MISSED" : "-")}",
                 r.BaselineBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-", r.CandidateBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 r.BaselineTensorsPerCall.ToString("F1", CultureInfo.InvariantCulture), r.CandidateTensorsPerCall.ToString("F1", CultureInfo.InvariantCulture)));
@@ -134,7 +135,7 @@ public static class Program
 
     private static string SummaryLine(IReadOnlyList<CaseResult> rows, bool quick)
     {
-        var parts = rows.Select(r => $"{r.Size} replay {F(r.Ratio, "F2")}x eager (target ≥{r.TargetRatio:F1}, {(r.TargetMet == true ? "met" : "MISSED")}), " +
+        var parts = rows.Select(r => $"{r.Size} replay {F(r.Ratio, "F2")}x eager, paired {r.PairedRatio:F2}x (target ≥{r.TargetRatio:F1}, {(r.TargetMet == true ? "met" : "MISSED")}/{(r.PairedTargetMet ? "met" : "MISSED")}), " +
             $"{r.CandidateTensorsPerCall:F0} vs {r.BaselineTensorsPerCall:F0} tensors and {r.CandidateBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-"} vs {r.BaselineBytesPerCall?.ToString(CultureInfo.InvariantCulture) ?? "-"} B per call");
         return $"capture{(quick ? " (quick)" : "")}: {string.Join("; ", parts)}; targets met {rows.Count(r => r.TargetMet == true)}/{rows.Count}";
     }

@@ -93,11 +93,12 @@ public static partial class CaptureLayers
         var rowSum = graph.Buffer(ScalarType.Float32, rows, 1);
         var ones = graph.Keep(TorchSharp.torch.ones(keys, 1, ScalarType.Float32, graph.Device));
         var masked = mask is null ? null : graph.Keep(scores.view(-1, mask.size(0), keys));
+        var (plus, minus) = (graph.Scalar(1), graph.Scalar(-1));
         graph.Add(() =>
         {
-            masked?.add_(mask!);
+            masked?.add_(mask!, plus);
             NativeInPlace.MaxOverLastInto(scores, rowMax);
-            scores.sub_(rowMax);
+            scores.add_(rowMax, minus);
             scores.exp_();
             rowSum.addmm_(scores, ones, 0f, 1f);
             scores.div_(rowSum);

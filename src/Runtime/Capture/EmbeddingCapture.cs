@@ -55,10 +55,11 @@ public static partial class CaptureLayers
         }
         var rows = graph.Keep(graph.Weight(layer.weight).narrow(0, 0, length));
         var output = graph.Buffer(ScalarType.Float32, input.shape);
+        var one = graph.Scalar(1);
         graph.Add(() =>
         {
             output.copy_(input);
-            output.add_(rows);
+            output.add_(rows, one);
         });
         return output;
     }

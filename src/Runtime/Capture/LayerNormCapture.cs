@@ -35,11 +35,12 @@ public static partial class CaptureLayers
         var variance = graph.Buffer(ScalarType.Float32, rows, 1);
         var squares = graph.Buffer(ScalarType.Float32, rows, width);
         var eps = graph.Scalar(layer.Eps);
+        var (plus, minus) = (graph.Scalar(1), graph.Scalar(-1));
         graph.Add(() =>
         {
             mean.addmm_(input, averaging, 0f, 1f);
             output.copy_(input);
-            output.sub_(mean);
+            output.add_(mean, minus);
             squares.copy_(output);
             squares.mul_(output);
             variance.addmm_(squares, averaging, 0f, 1f);
@@ -54,7 +55,7 @@ public static partial class CaptureLayers
             graph.Add(() =>
             {
                 output.mul_(weight);
-                output.add_(bias);
+                output.add_(bias, plus);
             });
         }
     }

@@ -29,6 +29,7 @@ public static partial class CaptureLayers
         RequireFloat32("Linear", input);
         var transposed = graph.Keep(graph.Weight(layer.weight).t());
         var bias = layer.bias is null ? null : graph.Weight(layer.bias);
+        var one = graph.Scalar(1); // passed explicitly: add_(tensor) would convert its default alpha on every call
         if (bias is null)
         {
             var beta = accumulate ? 1f : 0f;
@@ -39,7 +40,7 @@ public static partial class CaptureLayers
             graph.Add(() =>
             {
                 output.addmm_(input, transposed, 1f, 1f);
-                output.add_(bias);
+                output.add_(bias, one);
             });
         }
         else
