@@ -21,11 +21,11 @@ internal static class Program
     {
         var options = FlexTokSampleOptions.Parse(args);
         Directory.CreateDirectory(options.OutputDirectory);
-        set_num_threads(Environment.ProcessorCount);
+        set_num_threads(options.Threads);
 
         var config = new FlexTokConfig();
         AnsiConsole.MarkupLine($"[bold]FlexTok on synthetic shapes[/] — {options.Steps} steps of 32 images {config.LatentSize}×{config.LatentSize}, " +
-            $"{config.Registers} registers, FSQ [{string.Join(",", config.Levels)}], pixels as the latent");
+            $"{config.Registers} registers, FSQ {Markup.Escape("[" + string.Join(",", config.Levels) + "]")}, pixels as the latent");
         var training = new FlexTokTrainingOptions { Steps = options.Steps, ShowProgress = true, OutputDirectory = options.OutputDirectory };
         var (model, _) = FlexTokTraining.Train(config, training);
         using var tokenizer = model;

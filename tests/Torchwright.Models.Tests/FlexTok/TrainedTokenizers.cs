@@ -1,0 +1,79 @@
+using System;
+using System.Globalization;
+using Torchwright.Models.FlexTok;
+using Torchwright.Runtime.Flow;
+using Torchwright.Runtime.Images;
+using Torchwright.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace Torchwright.Models.Tests.FlexTok;
+
+/// <summary>
+/// Tiny tokenizers (reference notes §5.6 sizes) trained on synthetic rectangles and discs, each on first use:
+/// FlexTok with power-of-two nested dropout, and the ReTok comparison pair, plain and with redundant padding, both
+/// with uniform keep counts so that the padding is the only difference.
+/// </summary>
+public sealed class TrainedTokenizers : IDisposable
+{
+    public static readonly FlexTokConfig Config = new();
+    public static readonly FlexTokTrainingOptions Options = new();
+
+    private readonly Lazy<(FlexTokModel Model, TrainingResult Training)> flexTok = new(() => FlexTokTraining.Train(Config, Options));
+    private readonly Lazy<(FlexTokModel Model, TrainingResult Training)> uniform = new(() => FlexTokTraining.Train(Config, Uniform));
+    private readonly Lazy<(FlexTokModel Model, TrainingResult Training)> padded = new(() => FlexTokTraining.Train(Config with { RedundantRegisters = Config.Registers }, Uniform));
+
+    private readonly int threads = get_num_threads();
+
+    /// <summary>
+    /// Trains with one torch thread: these models are tiny, and on a shared 2-core machine two threads spin against
+    /// other processes (measured here: a training step 3–8x slower with two threads than with one under load).
+    /// </summary>
+    public TrainedTokenizers() => set_num_threads(1);
+
+    private static FlexTokTrainingOptions Uniform => Options with { Objective = new FlexTokObjectiveOptions { KeepSampling = KeepSampling.Uniform } };
+
+    /// <summary>FlexTok, power-of-two nested dropout.</summary>
+    public FlexTokModel FlexTok => flexTok.Value.Model;
+
+    /// <summary>FlexTok with uniform keep counts over the N registers.</summary>
+    public FlexTokModel UniformFlexTok => uniform.Value.Model;
+
+    /// <summary>The same with ReTok's redundant padding: N clones of the registers, k uniform over 2N.</summary>
+    public FlexTokModel PaddedFlexTok => padded.Value.Model;
+
+    /// <summary>Held-out evaluation images, drawn from their own seed.</summary>
+    public static Tensor EvaluationImages(int count = 64) => new SyntheticShapes(Config.LatentSize).Sample(count, new Random(2024));
+
+    private readonly System.Collections.Generic.Dictionary<FlexTokModel, System.Collections.Generic.IReadOnlyList<RateDistortionPoint>> curves = new();
+
+    /// <summary>The rate–distortion curve of a model at k = 1, 2, 4, 8, 16 on <see cref="EvaluationImages"/>, measured once.</summary>
+    public System.Collections.Generic.IReadOnlyList<RateDistortionPoint> Curve(FlexTokModel model)
+    {
+        if (!curves.TryGetValue(model, out var curve))
+        {
+            using var images = EvaluationImages();
+            curve = RateDistortion.Measure(model, images, RateDistortion.PowersOfTwo);
+            curves[model] = curve;
+        }
+        return curve;
+    }
+
+    public static string Describe(RateDistortionPoint point)
+        => string.Create(CultureInfo.InvariantCulture, $"k={point.Tokens,2}: MSE {point.Mse:F4}, mean-colour error {point.MeanColourError:F5}");
+
+    public string Summary(FlexTokModel model)
+    {
+        var training = ReferenceEquals(model, FlexTok) ? flexTok.Value.Training
+            : ReferenceEquals(model, UniformFlexTok) ? uniform.Value.Training : padded.Value.Training;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"trained {Options.Steps} steps of {Options.BatchSize} in {training.WallTime.TotalSeconds:F1}s, final smoothed loss {training.SmoothedFinalLoss:F4}");
+    }
+
+    public void Dispose()
+    {
+        set_num_threads(threads);
+        if (flexTok.IsValueCreated) flexTok.Value.Model.Dispose();
+        if (uniform.IsValueCreated) uniform.Value.Model.Dispose();
+        if (padded.IsValueCreated) padded.Value.Model.Dispose();
+    }
+}
