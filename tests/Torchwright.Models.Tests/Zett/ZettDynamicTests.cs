@@ -23,7 +23,7 @@ public class ZettDynamicTests(TrainedZett trained, ITestOutputHelper output)
         var zett = trained.Experiment;
         var chunks = zett.EvaluationChunks(BatchSize * 8);
         var table = MergeTable.Measure(zett.Original, Batches(chunks, 0, 4), 200);
-        var merges = table.MergesFor(Target);
+        var merges = table.MergesFor(Target + 0.01); // one point of margin: a batch scatters about the table's mean
         var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
         double bitsBase = 0, bitsDynamic = 0;
         long before = 0, after = 0;
