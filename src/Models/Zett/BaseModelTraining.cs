@@ -29,6 +29,7 @@ public static class BaseModelTraining
             Seed = settings.Seed,
             ShowProgress = showProgress,
             RunName = "zett-base",
+            OutputDirectory = settings.OutputDirectory,
         };
         var result = Trainer.Run(model, step =>
         {

@@ -101,5 +101,6 @@ public static class HypernetworkTraining
         Seed = settings.Seed + steps,
         ShowProgress = showProgress,
         RunName = name,
+        OutputDirectory = settings.OutputDirectory,
     };
 }

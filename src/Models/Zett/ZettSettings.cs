@@ -31,7 +31,7 @@ public sealed record ZettSettings
     public ZettHypernetworkConfig Hypernetwork { get; init; } = new();
 
     /// <summary>Identity warm-up steps on the original vocabulary.</summary>
-    public int IdentitySteps { get; init; } = 150;
+    public int IdentitySteps { get; init; } = 250;
 
     /// <summary>Peak learning rate of the identity warm-up (a plain regression, so it takes a higher rate).</summary>
     public double IdentityLearningRate { get; init; } = 3e-3;
@@ -44,6 +44,9 @@ public sealed record ZettSettings
 
     /// <summary>λ_lex, the weight of the lexical MSE.</summary>
     public double LexicalWeight { get; init; } = 0.5;
+
+    /// <summary>Where trainers write metrics and loss plots (nothing is written when null).</summary>
+    public string? OutputDirectory { get; init; }
 
     /// <summary>Seed of every draw (text, chunks, tokenizers, weights).</summary>
     public int Seed { get; init; } = 17;

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Microsoft.ML.Tokenizers;
+using Spectre.Console;
+using Torchwright.Models.Zett;
+using static TorchSharp.torch;
+
+namespace Torchwright.Samples.Zett;
+
+/// <summary>
+/// Trains the tiny base model on GPT-2's first 256 merges and freezes it, trains the ZeTT hypernetwork for it
+/// (identity warm-up, then sampled tokenizers), and then switches the frozen model live to other tokenizers —
+/// GPT-2 with twice the merges (held out) and <c>cl100k_base</c> restricted to the tokens of the evaluation
+/// text — printing tokens per byte and bits per byte before and after as a table. Writes metrics, loss plots
+/// and a summary under artifacts/zett/.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var output = Path.Combine(RepositoryRoot(), "artifacts", "zett");
+        Directory.CreateDirectory(output);
+        set_num_threads(1); // one thread is the fastest for these tiny sizes on a shared 2-core machine
+        var settings = new ZettSettings { OutputDirectory = output };
+        if (quick)
+        {
+            settings = settings with { ModelSteps = 150, IdentitySteps = 60, TransferSteps = 80 };
+        }
+        AnsiConsole.MarkupLine($"[bold]ZeTT[/]: base model on GPT-2's first {settings.OriginalMerges} merges, then a hypernetwork ({(quick ? "quick" : "full")} run)");
+        using var zett = ZettExperiment.Run(settings, showProgress: true);
+
+        var chunks = zett.EvaluationChunks(64);
+        var bytes = chunks.Sum(c => System.Text.Encoding.UTF8.GetByteCount(c));
+        var rows = new List<Row>();
+        using (var original = VocabularyEmbeddings.Original(zett.Model))
+        {
+            rows.Add(Measure("GPT-2, 256 merges (original)", "own embeddings", zett.Original, original, zett, chunks, bytes));
+        }
+        var heldOut = zett.Sampler.HeldOut();
+        using (var predicted = zett.Predict(heldOut))
+        {
+            rows.Add(Measure("GPT-2, 512 merges (held out)", "hypernetwork", heldOut, predicted, zett, chunks, bytes));
+        }
+        using (var pieces = TokenPieces.Decompose(zett.Original, heldOut.Tokens, zett.Hypernetwork.Config.MaxPieces))
+        using (var mean = VocabularyEmbeddings.MeanOfPieces(zett.Model, pieces))
+        {
+            rows.Add(Measure("GPT-2, 512 merges (held out)", "mean of pieces", heldOut, mean, zett, chunks, bytes));
+        }
+
+        var cl100k = TiktokenTokenizer.CreateForModel("gpt-4");
+        var restricted = RestrictedVocabulary.FromEncodings(TiktokenRanks.Cl100kBase(), chunks.Select(c => (IReadOnlyList<int>)cl100k.EncodeToIds(c)));
+        using (var predicted = HypernetworkPrediction.Predict(zett.Hypernetwork, zett.Model, zett.Original, restricted.Tokens))
+        {
+            rows.Add(MeasureRestricted("cl100k_base (restricted)", "hypernetwork", restricted, predicted, zett, bytes));
+        }
+        using (var pieces = TokenPieces.Decompose(zett.Original, restricted.Tokens, zett.Hypernetwork.Config.MaxPieces))
+        using (var mean = VocabularyEmbeddings.MeanOfPieces(zett.Model, pieces))
+        {
+            rows.Add(MeasureRestricted("cl100k_base (restricted)", "mean of pieces", restricted, mean, zett, bytes));
+        }
+
+        var table = new Table().AddColumns("tokenizer", "embeddings", "vocabulary", "tokens/byte", "bits/byte", "vs original");
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Tokenizer, row.Embeddings, row.Vocabulary.ToString(CultureInfo.InvariantCulture),
+                row.TokensPerByte.ToString("F4", CultureInfo.InvariantCulture), row.BitsPerByte.ToString("F4", CultureInfo.InvariantCulture),
+                (row.BitsPerByte / rows[0].BitsPerByte).ToString("F3", CultureInfo.InvariantCulture) + "x");
+        }
+        AnsiConsole.Write(table);
+        var summary = Path.Combine(output, "summary.json");
+        File.WriteAllText(summary, JsonSerializer.Serialize(new { quick, settings = settings with { OutputDirectory = null }, rows }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AnsiConsole.MarkupLine($"wrote {Markup.Escape(summary)}, metrics and loss plots under {Markup.Escape(output)}");
+        return 0;
+    }
+
+    private static Row Measure(string tokenizer, string embeddings, BpeVocabulary vocabulary, VocabularyEmbeddings matrices, ZettExperiment zett, List<string> chunks, long bytes)
+    {
+        var tokens = chunks.Sum(c => vocabulary.Encode(c).Count);
+        return new Row(tokenizer, embeddings, vocabulary.Count, (double)tokens / bytes, zett.BitsPerByte(vocabulary, matrices, chunks));
+    }
+
+    private static Row MeasureRestricted(string tokenizer, string embeddings, RestrictedVocabulary vocabulary, VocabularyEmbeddings matrices, ZettExperiment zett, long bytes)
+    {
+        var tokens = vocabulary.Sequences.Sum(s => s.Count - 1);
+        using var batch = vocabulary.Batch(zett.Model.Config.Context);
+        return new Row(tokenizer, embeddings, vocabulary.Tokens.Count, (double)tokens / bytes, LanguageModelScoring.BitsPerByte(zett.Model, matrices, batch));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+
+    private sealed record Row(string Tokenizer, string Embeddings, int Vocabulary, double TokensPerByte, double BitsPerByte);
+}
