@@ -36,7 +36,12 @@ public sealed class ModuleGenerator : IIncrementalGenerator
 
     private static ModelParseResult SafeParse(GeneratorAttributeSyntaxContext context, bool isBlock, CancellationToken token)
     {
-        var type = (INamedTypeSymbol)context.TargetSymbol;
+        // Broken code can put the attribute on another member (e.g. a class whose 'class' keyword is missing reads as a
+        // property); the compiler reports that misuse itself, so there is nothing to generate and nothing to add.
+        if (context.TargetSymbol is not INamedTypeSymbol type)
+        {
+            return new ModelParseResult(null, context.TargetSymbol.Name, EquatableArray<DiagnosticInfo>.Empty);
+        }
         try
         {
             return ModelParser.Parse(type, context.Attributes[0], isBlock, token);

@@ -16,6 +16,7 @@ public class CannotExpandTests
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] private partial int L(Tensor x); [Forward] public Tensor Forward(Tensor x) => x; }", "TW1003", "must return Tensor")]
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", TiedTo = \"Nope\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1008", "not an [Embedding] layer")]
     [InlineData("[Model(typeof(C))] public partial class M { [Forward] public Tensor Forward([Shape(\"B,,T\")] Tensor x) => x; }", "TW1005", "cannot be read")]
+    [InlineData("[Model(typeof(C))] public partial class M { [LayerNorm(\"Dim\")] private partial Tensor N([Shape(\"B,(T\")] Tensor x); [Forward] public Tensor Forward(Tensor x) => N(x); }", "TW1005", "cannot be read")]
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] private partial Tensor L(Tensor x, Tensor y); [Forward] public Tensor Forward(Tensor x) => L(x, x); }", "TW1003", "takes 1 tensor(s)")]
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] [LayerNorm(\"Dim\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1012", "a method is one layer")]
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", Name = \"a.b\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1011", "must not contain '.'")]
@@ -36,6 +37,30 @@ public class CannotExpandTests
         // Same place; the analyzer's location lies in the syntax tree (so #pragma can silence it), the generator's is file-based.
         Assert.Equal(summary.Location.GetLineSpan(), specific.Location.GetLineSpan());
         Assert.Equal($"docs/diagnostics/{id}.md", specific.Descriptor.HelpLinkUri);
+    }
+
+    // Found by the fuzzer: with the 'class' keyword missing the attribute sits on a property, and the generator threw.
+    [Fact]
+    public void Model_attribute_on_a_member_that_is_not_a_type_is_left_to_the_compiler()
+    {
+        var source = TestSources.Usings + Config + "[Model(typeof(C))] public partial M { [Forward] public Tensor Forward(Tensor x) => x; }";
+        var (_, run) = GeneratorHarness.Generate(source);
+
+        Assert.All(run.Results, result => Assert.Null(result.Exception));
+        Assert.Empty(run.Diagnostics);
+    }
+
+    // Found by the fuzzer: a public model with an internal configuration made the generated public constructor fail (CS0051).
+    [Fact]
+    public void Internal_configuration_makes_the_constructor_internal_and_the_code_compiles()
+    {
+        var source = TestSources.Usings + "internal sealed record C(int Dim = 8);\n" +
+            "[Model(typeof(C))] public partial class M { [LayerNorm(\"Dim\")] private partial Tensor N(Tensor x); [Forward] public Tensor Forward(Tensor x) => N(x); }";
+        var (output, run) = GeneratorHarness.Generate(source);
+
+        Assert.Empty(run.Diagnostics);
+        Assert.Equal("", GeneratorHarness.Errors(output));
+        Assert.Contains("internal M(global::C config", run.Results.Single().GeneratedSources.Single().SourceText.ToString());
     }
 
     [Fact]

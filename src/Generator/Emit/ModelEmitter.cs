@@ -93,7 +93,8 @@ internal sealed class ModelEmitter
         writer.Line($"/// Builds the {(spec.IsBlock ? "block" : "model")} from <paramref name=\"config\"/> and registers its parameters under");
         writer.Line("/// PyTorch-style names; moves them to <paramref name=\"device\"/> and <paramref name=\"dtype\"/> when given.");
         writer.Line("/// </summary>");
-        writer.Line($"public {spec.Type.Name}({spec.Config.FullyQualifiedName} config, global::TorchSharp.torch.Device? device = null, global::TorchSharp.torch.ScalarType? dtype = null)");
+        // A configuration type that is not public limits the constructor and the Config property to the assembly.
+        writer.Line($"{ConfigAccess(spec)} {spec.Type.Name}({spec.Config.FullyQualifiedName} config, global::TorchSharp.torch.Device? device = null, global::TorchSharp.torch.ScalarType? dtype = null)");
         writer.Indent();
         writer.Line($": base(\"{spec.Type.Name}\")");
         writer.Unindent();
@@ -118,7 +119,7 @@ internal sealed class ModelEmitter
     private void WriteMembers()
     {
         writer.Line("/// <summary>The configuration this instance was built from.</summary>");
-        writer.Line($"public {spec.Config.FullyQualifiedName} Config {{ get; }}");
+        writer.Line($"{ConfigAccess(spec)} {spec.Config.FullyQualifiedName} Config {{ get; }}");
         writer.Line();
         writer.Line("/// <summary>Which implementation the layers run: the fused one, or the plain reference that tests compare it with.</summary>");
         writer.Line($"public {Runtime}ForwardPath Path");
@@ -331,6 +332,8 @@ internal sealed class ModelEmitter
     }
 
     // The main input positionally, every other input by its name: attn.forward(x, positions: positions).
+    private static string ConfigAccess(ModelSpec spec) => spec.Config.IsPublic ? "public" : "internal";
+
     private static string BuiltInArguments(LayerSpec layer)
         => string.Join(", ", layer.Inputs.Select((input, i) => i == 0 ? input.Name : $"{input.Role}: {input.Name}"));
 

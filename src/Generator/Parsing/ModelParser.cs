@@ -125,7 +125,7 @@ internal sealed class ModelParser
             members.Add(new ConfigMemberSpec(member.Name, SymbolText.TypeName(memberType), defaultValue));
         }
         var parameters = constructor?.Parameters.Select(parameter => parameter.Name) ?? Enumerable.Empty<string>();
-        return new ConfigSpec(SymbolText.TypeName(configType), members.ToEquatableArray(), parameters.ToEquatableArray());
+        return new ConfigSpec(SymbolText.TypeName(configType), members.ToEquatableArray(), parameters.ToEquatableArray(), IsEffectivelyPublic(configType));
     }
 
     private static string? DefaultText(object? value) => value switch
@@ -188,6 +188,8 @@ internal sealed class ModelParser
             Report(Descriptors.LayerSignature, location, $"layer method '{method.Name}' takes Tensor parameters only");
             return null;
         }
+        // Shapes on a layer's parameters are read by shape inference; an unreadable one is reported like a forward's.
+        CheckShapes(inputs.Select(input => input.Shape).Append(ShapeOf(method.GetReturnTypeAttributes())), location);
 
         var arguments = ReadArguments(attribute);
         var attributeName = SymbolText.MetadataName(attribute.AttributeClass!);
@@ -443,13 +445,7 @@ internal sealed class ModelParser
             }
             var parameters = method.Parameters.Select(ReadParameter).ToList();
             var returnShape = ShapeOf(method.GetReturnTypeAttributes());
-            foreach (var shape in parameters.Select(p => p.Shape).Append(returnShape))
-            {
-                if (shape is not null && DimParser.ParseShape(shape) is { Success: false } failed)
-                {
-                    Report(Descriptors.InvalidExpression, location, $"shape \"{shape}\" cannot be read: {failed.Error} at column {failed.ErrorColumn + 1}");
-                }
-            }
+            CheckShapes(parameters.Select(p => p.Shape).Append(returnShape), location);
             var capturable = method.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.CapturableAttribute);
             var chain = capturable && ReturnKindOf(method.ReturnType) == ReturnKind.Tensor && parameters.All(p => p.IsTensor)
                 ? CaptureChainReader.Read(method, singleInputLayers, cancellation)
@@ -458,6 +454,30 @@ internal sealed class ModelParser
                 parameters.ToEquatableArray(), (chain ?? new List<string>()).ToEquatableArray()));
         }
         return forwards;
+    }
+
+    // Public here and in every enclosing type: only then may a public constructor take it.
+    private static bool IsEffectivelyPublic(ITypeSymbol type)
+    {
+        for (ISymbol? symbol = type; symbol is INamedTypeSymbol named; symbol = named.ContainingType)
+        {
+            if (named.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void CheckShapes(IEnumerable<string?> shapes, Location? location)
+    {
+        foreach (var shape in shapes)
+        {
+            if (shape is not null && DimParser.ParseShape(shape) is { Success: false } failed)
+            {
+                Report(Descriptors.InvalidExpression, location, $"shape \"{shape}\" cannot be read: {failed.Error} at column {failed.ErrorColumn + 1}");
+            }
+        }
     }
 
     private static ReturnKind ReturnKindOf(ITypeSymbol type)

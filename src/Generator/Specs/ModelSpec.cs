@@ -42,7 +42,8 @@ internal sealed record TypeSpec(
 internal sealed record ConfigSpec(
     string FullyQualifiedName,
     EquatableArray<ConfigMemberSpec> Members,
-    EquatableArray<string> ConstructorParameters);
+    EquatableArray<string> ConstructorParameters,
+    bool IsPublic = true);
 
 /// <summary>A configuration member: its name, C# type and, where known at compile time, its default.</summary>
 internal sealed record ConfigMemberSpec(string Name, string Type, string? DefaultValue);

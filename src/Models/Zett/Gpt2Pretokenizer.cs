@@ -9,10 +9,14 @@ namespace Torchwright.Models.Zett;
 /// leading space, and whitespace runs that leave their last space to the following word. BPE never merges
 /// across the pieces it returns, and neither does dynamic tokenization.
 /// </summary>
-public static partial class Gpt2Pretokenizer
+public static class Gpt2Pretokenizer
 {
-    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    // A compiled Regex rather than [GeneratedRegex]: the model sources are also compiled by the analyzer tests and the
+    // fuzzer with Torchwright's generator alone, where a generated-regex partial would have no implementation.
+    private static readonly Regex Compiled = new(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+",
+        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    private static Regex Pattern() => Compiled;
 
     /// <summary>The pretokens of <paramref name="text"/>, as UTF-8 bytes, in order; together they are the whole text.</summary>
     /// <param name="text">Any text.</param>
