@@ -12,7 +12,7 @@ namespace Torchwright.Models.Tests.Reliability;
 
 /// <summary>
 /// Every [Model] in src/Models, built from its default configuration, refuses a wrong first tensor argument at every
-/// generated entry — wrong rank, wrong element kind, wrong device — with an error that names the entry, the argument,
+/// generated entry — wrong rank, a wrong configuration-bound dimension, wrong element kind, wrong device — with an error that names the entry, the argument,
 /// the declared shape and what it got. Found by reflection, so a new model is covered without a new test.
 /// </summary>
 public sealed class EntryChecksTests(ITestOutputHelper output)
@@ -37,7 +37,7 @@ public sealed class EntryChecksTests(ITestOutputHelper output)
     {
         var type = typeof(Torchwright.Models.Gpt.ByteGpt).Assembly.GetType(typeName)!;
         using var model = Build(type);
-        int checkedEntries = 0;
+        int checkedEntries = 0, dimensionChecks = 0;
         foreach (var (entry, parameter, shape) in Entries(type))
         {
             var tensorParameters = entry.GetParameters();
@@ -65,13 +65,22 @@ public sealed class EntryChecksTests(ITestOutputHelper output)
                 Assert.Contains("expected " + shape.Elements.ToString().ToLowerInvariant(), kindError.Message);
             }
 
+            // A dimension bound by the configuration, one too large; the message shows the bound values.
+            if (WrongDimension(model, shape.Dimensions.Replace(" ", "")) is { } wrong)
+            {
+                var dimensionError = Call(model, entry, index, Tensor(wrong.Shape, shape.Elements, CPU));
+                Assert.Equal(parameter.Name, dimensionError.ParamName);
+                Assert.Contains($"dimension {wrong.Index} ({wrong.Name}) is {wrong.Shape[wrong.Index]}, expected {wrong.Shape[wrong.Index] - 1}", dimensionError.Message);
+                dimensionChecks++;
+            }
+
             // Device: a tensor without storage on the meta device.
             var deviceError = Call(model, entry, index, Tensor(Enumerable.Repeat(2L, declared).ToArray(), shape.Elements, META));
             Assert.Equal(parameter.Name, deviceError.ParamName);
             Assert.Contains("is on meta", deviceError.Message);
             checkedEntries++;
         }
-        output.WriteLine($"{type.Name}: {checkedEntries} entries checked");
+        output.WriteLine($"{type.Name}: {checkedEntries} entries checked, {dimensionChecks} with a configuration-bound dimension");
         Assert.True(checkedEntries > 0, $"{type.Name} has no guarded entry with a tensor argument");
     }
 
@@ -100,6 +109,26 @@ public sealed class EntryChecksTests(ITestOutputHelper output)
             if (shape is null) continue;
             yield return (entry, first, shape);
         }
+    }
+
+    // The shape with its first configuration-member dimension set one above the configured value, other dimensions 2;
+    // null when no dimension is a plain configuration member (or the shape has a leading "...").
+    private static (long[] Shape, int Index, string Name)? WrongDimension(torch.nn.Module model, string dimensions)
+    {
+        if (dimensions.StartsWith("...", StringComparison.Ordinal)) return null;
+        var config = model.GetType().GetProperty("Config")?.GetValue(model);
+        if (config is null) return null;
+        var names = dimensions.Split(',');
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (config.GetType().GetProperty(names[i])?.GetValue(config) is int value)
+            {
+                var shape = Enumerable.Repeat(2L, names.Length).ToArray();
+                shape[i] = value + 1;
+                return (shape, i, names[i]);
+            }
+        }
+        return null;
     }
 
     private static ArgumentException Call(torch.nn.Module model, MethodInfo entry, int index, Tensor bad)
