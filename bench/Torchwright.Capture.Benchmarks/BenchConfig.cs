@@ -5,6 +5,8 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
+using Torchwright.Bench;
+
 namespace Torchwright.Capture.Benchmarks;
 
 /// <summary>Fixed, small iteration counts, in process (the native libraries load as they do for the tests), with

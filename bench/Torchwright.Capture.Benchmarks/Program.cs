@@ -10,6 +10,8 @@ using System.Text.Json.Serialization;
 using BenchmarkDotNet.Running;
 using static TorchSharp.torch;
 
+using Torchwright.Bench;
+
 namespace Torchwright.Capture.Benchmarks;
 
 /// <summary>

@@ -4,6 +4,8 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
+using Torchwright.Bench;
+
 namespace Torchwright.MrT5.Benchmarks;
 
 /// <summary>Fixed, small iteration counts, in process (the native libraries load as they do for the tests).</summary>

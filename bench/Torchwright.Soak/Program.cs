@@ -8,6 +8,7 @@ using System.Text.Json;
 using Torchwright.Models.Gpt;
 using Torchwright.Runtime.Text;
 using Torchwright.Runtime.Training;
+using Torchwright.Bench;
 using static TorchSharp.torch;
 
 namespace Torchwright.Soak;
@@ -28,7 +29,7 @@ internal static class Program
         bool quick = args.Contains("--quick");
         int steps = quick ? 1_000 : 10_000;
         int warmup = steps / 10;
-        var output = Path.Combine(RepositoryRoot(), "artifacts", "bench");
+        var output = BenchPaths.Artifacts();
         Directory.CreateDirectory(output);
         set_num_threads(Environment.ProcessorCount);
 
@@ -95,16 +96,4 @@ internal static class Program
     // Baseline = the state after warm-up, candidate = the end of the run; the ratio is candidate / baseline.
     private static object Case(string name, long baseline, long candidate, string target, bool met)
         => new { name, baseline_median = baseline, candidate_median = candidate, ratio = baseline == 0 ? (candidate == 0 ? 1.0 : (double?)null) : (double)candidate / baseline, target, met };
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Framework.sln"))) return dir.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
-    }
 }

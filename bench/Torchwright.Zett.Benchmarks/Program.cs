@@ -9,6 +9,8 @@ using System.Text.Json.Serialization;
 using BenchmarkDotNet.Running;
 using static TorchSharp.torch;
 
+using Torchwright.Bench;
+
 namespace Torchwright.Zett.Benchmarks;
 
 /// <summary>
