@@ -19,7 +19,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var options = FtpSampleOptions.Parse(args);
+        var options = SampleOptions.Parse(args, "Ftp", quickSteps: 100, fullSteps: 300);
         Directory.CreateDirectory(options.OutputDirectory);
         set_num_threads(Environment.ProcessorCount);
 

@@ -24,7 +24,7 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        var options = QuickstartOptions.Parse(args);
+        var options = SampleOptions.Parse(args, "Quickstart", quickSteps: 150, fullSteps: 450);
         Directory.CreateDirectory(options.OutputDirectory);
         set_num_threads(Environment.ProcessorCount);
 
