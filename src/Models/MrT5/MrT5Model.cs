@@ -81,7 +81,7 @@ public partial class MrT5Model
         [Shape("B,U", Elements = ElementKind.Integer)] Tensor decoderInput)
     {
         var lower = Lower(input);
-        var (memory, padding, _) = UpperHard(lower.Hidden, lower.Gate, lower.PositionBias);
+        var (memory, padding, _) = UpperHard(lower.Hidden, lower.Gate);
         return (Decode(decoderInput, memory, padding, NoBias(padding)), lower.Gate, padding);
     }
 
@@ -118,7 +118,7 @@ public partial class MrT5Model
         var lower = Lower(input);
         if (hardDelete)
         {
-            var (memory, padding, _) = UpperHard(lower.Hidden, lower.Gate, lower.PositionBias);
+            var (memory, padding, _) = UpperHard(lower.Hidden, lower.Gate);
             return (memory, padding, NoBias(padding), lower.Gate);
         }
         var (softMemory, keyGate) = UpperSoft(lower);
@@ -143,7 +143,7 @@ public partial class MrT5Model
     [Forward]
     public (Tensor Memory, Tensor Padding, Tensor Positions) EncodeAfterGate([Shape("B,T,Dim")] Tensor hidden,
         [Shape("B,T", Elements = ElementKind.Floating)] Tensor gate)
-        => UpperHard(hidden, gate, EncoderPositionBias(arange(hidden.shape[1], ScalarType.Int64, hidden.device)));
+        => UpperHard(hidden, gate);
 
     /// <summary>The encoder after the gate with soft deletion (training's path): every token stays, G biases the scores.
     /// Shown beside <see cref="EncodeAfterGate"/> to measure what compaction saves.</summary>
@@ -172,7 +172,7 @@ public partial class MrT5Model
         [Shape("B,S", Elements = ElementKind.Boolean)] Tensor memoryPadding, [Shape("B,1,1,S")] Tensor memoryBias)
         => LmHead(DecoderNorm(DecoderLayers(Embed(decoderInput), memory, DecoderBias(decoderInput), memoryPadding, memoryBias)));
 
-    // Embedding, the lower stack with the encoder's position bias (computed once, reused by the upper stack), and the gate.
+    // Embedding, the lower stack with the encoder's position bias (computed once, reused by soft deletion's upper stack), and the gate.
     private LowerEncoding Lower(Tensor input)
     {
         var real = input.ne(ByT5Bytes.Pad);
@@ -203,22 +203,13 @@ public partial class MrT5Model
     }
 
     // Hard deletion: keep G > threshold, compact, position bias at the original positions, new padding mask.
-    private (Tensor Memory, Tensor Padding, Tensor Positions) UpperHard(Tensor hidden, Tensor gate, Tensor fullBias)
+    // The bias is bucketed from the kept tokens' original distances, so its cost shrinks with (1 − d)² like the layers'.
+    private (Tensor Memory, Tensor Padding, Tensor Positions) UpperHard(Tensor hidden, Tensor gate)
     {
         var compacted = TokenCompaction.Compact(gate.gt(Config.DeletionThreshold));
-        var positionBias = GatherBias(fullBias, compacted.Positions);
+        var positionBias = EncoderPositionBias(compacted.Positions).contiguous(); // [B,H,T',T'], read by every layer
         var upper = EncoderUpper(compacted.Gather(hidden), compacted.Padding, positionBias);
         return (EncoderNorm(upper), compacted.Padding, compacted.Positions);
-    }
-
-    // The encoder's bias [1,H,T,T] read at each row's original positions on both axes: [B,H,T',T']. Equal to computing
-    // it from those positions (distances stay the original ones), but a gather is cheaper than bucketing again.
-    private static Tensor GatherBias(Tensor fullBias, Tensor positions)
-    {
-        long heads = fullBias.shape[1], length = fullBias.shape[3], batch = positions.shape[0], kept = positions.shape[1];
-        var pairs = (positions.unsqueeze(2) * length + positions.unsqueeze(1)).view(-1); // [B·T'·T'] flat (query, key) indices
-        var gathered = fullBias.reshape(heads, length * length).index_select(1, pairs);   // [H, B·T'·T']
-        return gathered.view(heads, batch, kept, kept).transpose(0, 1).contiguous();    // read by every layer: lay it out once
     }
 
     private Tensor DecoderBias(Tensor decoderInput)
