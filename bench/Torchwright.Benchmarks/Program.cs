@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Running;
 using static TorchSharp.torch;
+using Torchwright.Bench;
 
 namespace Torchwright.Benchmarks;
 
@@ -17,6 +18,10 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        {
+            return exitCode;
+        }
         var watch = Stopwatch.StartNew();
         var options = BenchOptions.Parse(args);
         var selected = CaseTable.All().Where(c => Selected(c, options.Filter)).ToList();

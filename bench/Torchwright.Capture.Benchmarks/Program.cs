@@ -31,6 +31,10 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        {
+            return exitCode;
+        }
         var watch = Stopwatch.StartNew();
         var options = BenchOptions.Parse(args);
         if (options.Threads is { } threads)

@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Running;
 using static TorchSharp.torch;
+using Torchwright.Bench;
 
 namespace Torchwright.FlexTok.Benchmarks;
 
@@ -38,6 +39,10 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        {
+            return exitCode;
+        }
         var watch = Stopwatch.StartNew();
         var options = BenchOptions.Parse(args);
         if (options.Threads is { } threads)

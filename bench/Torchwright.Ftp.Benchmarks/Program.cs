@@ -6,6 +6,7 @@ using System.Linq;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using static TorchSharp.torch;
+using Torchwright.Bench;
 
 namespace Torchwright.Ftp.Benchmarks;
 
@@ -20,6 +21,10 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        {
+            return exitCode;
+        }
         var watch = Stopwatch.StartNew();
         var options = FtpBenchOptions.Parse(args);
         var loadAtStart = LoadAverage();

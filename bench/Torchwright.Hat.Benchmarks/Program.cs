@@ -5,6 +5,7 @@ using System.Linq;
 using BenchmarkDotNet.Running;
 using Torchwright.Runtime.Text.Words;
 using static TorchSharp.torch;
+using Torchwright.Bench;
 
 namespace Torchwright.Hat.Benchmarks;
 
@@ -16,6 +17,10 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        {
+            return exitCode;
+        }
         var watch = Stopwatch.StartNew();
         var options = HatBenchOptions.Parse(args);
         set_num_threads(options.Threads);

@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 using static TorchSharp.torch;
 
 using Torchwright.Bench;
+using Torchwright.Runtime;
 
 namespace Torchwright.MrT5.Benchmarks;
 
@@ -41,6 +42,10 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        {
+            return exitCode;
+        }
         var watch = Stopwatch.StartNew();
         var options = BenchOptions.Parse(args);
         if (options.Threads is { } threads)
@@ -86,6 +91,7 @@ public static class Program
             WallSeconds = watch.Elapsed.TotalSeconds,
             Machine = machine,
             LoadAverageAtEnd = LoadAverage(),
+            HostMemory = $"{HostMemory.Mode}: {HostMemory.Reason}",
             Model = DeletionWorkload.Config.ToString(),
             Batch = DeletionWorkload.Batch,
             InputBytes = DeletionWorkload.InputBytes,

@@ -14,6 +14,7 @@ public abstract class Block : nn.Module<Tensor, Tensor>, IForwardPathAware
     /// <param name="name">The module's type name.</param>
     protected Block(string name) : base(name)
     {
+        HostMemory.EnsureConfigured();
     }
 
     /// <inheritdoc/>

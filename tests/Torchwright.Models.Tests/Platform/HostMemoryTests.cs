@@ -1,0 +1,25 @@
+using System;
+using System.Runtime.InteropServices;
+using Torchwright.Runtime;
+using Torchwright.Runtime.Blocks;
+using Xunit;
+
+namespace Torchwright.Models.Tests.Platform;
+
+/// <summary>The first block applies the host-memory policy that TORCHWRIGHT_HOST_MEMORY asks for (see <see cref="HostMemory"/>).</summary>
+public class HostMemoryTests
+{
+    [Fact]
+    public void Creating_a_block_applies_the_requested_policy_and_says_why()
+    {
+        using var block = new Linear(4, 4);
+
+        var requested = Environment.GetEnvironmentVariable(HostMemory.Variable);
+        var glibc = OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
+        var expected = glibc && string.Equals(requested, "retain", StringComparison.OrdinalIgnoreCase)
+            ? HostMemoryMode.Retain
+            : HostMemoryMode.System;
+        Assert.True(expected == HostMemory.Mode, $"mode {HostMemory.Mode}: {HostMemory.Reason}");
+        Assert.Contains(HostMemory.Variable, HostMemory.Reason, StringComparison.Ordinal);
+    }
+}
