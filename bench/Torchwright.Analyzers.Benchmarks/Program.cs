@@ -52,10 +52,20 @@ public static class Program
         // alternating the two pipelines, says better what each costs.
         var (cpuFull, cpuBaseline) = ProcessorTime(sources, references, args.Contains("--quick") ? 3 : 9);
 
+        // The figure the target is about: time the compiler attributes to Torchwright's generator and analyzers.
+        var warmUp = 2;
+        var reported = ReportedTime.Measure(sources, references, (args.Contains("--quick") ? 5 : 15) + warmUp).Skip(warmUp).ToList();
+        var reportedTotal = ReportedTime.Median(reported.Select(r => r.TotalMs));
+        var reportedGenerator = ReportedTime.Median(reported.Select(r => r.GeneratorMs));
+        var reportedAnalyzers = FullRun.Analyzers.Select(a => a.GetType().Name)
+            .ToDictionary(name => name, name => ReportedTime.Median(reported.Select(r => r.AnalyzerMs[name])));
+        var analysisWall = ReportedTime.Median(reported.Select(r => r.AnalysisWallMs));
+
         var median = Ms(statistics.Median);
         var own = Math.Round(median - Ms(baseStatistics.Median), 2);
+        var met = reportedTotal < TargetMilliseconds;
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"Torchwright analyzers + generator on src/Models ({sources.Length} files): median {median} ms per full run (parse + generate + 4 analyzers), target < {TargetMilliseconds} ms: {(median < TargetMilliseconds ? "met" : "NOT met")}; the same pipeline with a do-nothing analyzer takes {Ms(baseStatistics.Median)} ms, so Torchwright's own analysis costs {own} ms (processor time per run: {cpuFull} ms full, {cpuBaseline} ms baseline); {result.AnalyzerDiagnostics.Length} diagnostics; inference gives a shape to {coverage.Shaped}/{coverage.Expressions} tensor expressions ({coverage.Complete} complete); load average {LoadAverage()}.");
+            $"Torchwright analyzers + generator on src/Models ({sources.Length} files): {reportedTotal} ms per full run as the compiler reports it (generator {reportedGenerator} ms + analyzers {string.Join(" + ", reportedAnalyzers.Select(a => $"{a.Key} {a.Value}"))} ms; analysis phase {analysisWall} ms wall), target < {TargetMilliseconds} ms: {(met ? "met" : "NOT met")}; the whole pipeline with parsing and binding takes {median} ms (median wall; {Ms(baseStatistics.Median)} ms with a do-nothing analyzer instead, difference {own} ms; processor time per run {cpuFull} ms full, {cpuBaseline} ms baseline); {result.AnalyzerDiagnostics.Length} diagnostics; inference gives a shape to {coverage.Shaped}/{coverage.Expressions} tensor expressions ({coverage.Complete} complete); load average {LoadAverage()}.");
         var json = new
         {
             benchmark = "parse + generate + ContractAnalyzer, HyperparameterAnalyzer, ShapeAnalyzer, CaptureAnalyzer over src/Models",
@@ -75,8 +85,15 @@ public static class Program
             cpu_baseline_median_ms = cpuBaseline,
             cpu_torchwright_own_ms = Math.Round(cpuFull - cpuBaseline, 2),
             cpu_description = "median processor time of this process (all threads) per run, full run and baseline alternating",
+            reported_total_ms = reportedTotal,
+            reported_generator_ms = reportedGenerator,
+            reported_analyzer_ms = reportedAnalyzers,
+            reported_analysis_wall_ms = analysisWall,
+            reported_rounds = reported.Count,
+            reported_description = "median over rounds of the generator driver's elapsed time plus each analyzer's execution time (logAnalyzerExecutionTime), measured after the compiler has bound the generated compilation — what dotnet build -p:ReportAnalyzer=true attributes to Torchwright",
             target_ms = TargetMilliseconds,
-            target_met = median < TargetMilliseconds,
+            target_measure = "reported_total_ms",
+            target_met = met,
             analyzer_diagnostics = result.AnalyzerDiagnostics.Select(d => d.Id).GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count()),
             generator_diagnostics = result.GeneratorDiagnostics.Length,
             coverage = new { tensor_expressions = coverage.Expressions, shaped = coverage.Shaped, complete = coverage.Complete },

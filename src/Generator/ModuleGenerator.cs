@@ -32,6 +32,22 @@ public sealed class ModuleGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(models, static (output, result) => Produce(output, result));
         context.RegisterSourceOutput(blocks, static (output, result) => Produce(output, result));
+
+        // Problems are reported at a place in the user's syntax tree, which only the compilation can give back
+        // (the cached results hold plain file positions): #pragma and [SuppressMessage] need that tree. Types with
+        // problems are few, so pairing them with every new compilation costs little; sources stay cached.
+        var problems = models.Where(static r => r.Spec is null && r.Diagnostics.Count > 0).Collect()
+            .Combine(blocks.Where(static r => r.Spec is null && r.Diagnostics.Count > 0).Collect())
+            .Combine(context.CompilationProvider)
+            .WithTrackingName(TrackingNames.CannotExpand);
+        context.RegisterSourceOutput(problems, static (output, pair) =>
+        {
+            var ((modelProblems, blockProblems), compilation) = pair;
+            foreach (var result in modelProblems.AddRange(blockProblems))
+            {
+                ReportCannotExpand(output, result, compilation);
+            }
+        });
     }
 
     private static ModelParseResult SafeParse(GeneratorAttributeSyntaxContext context, bool isBlock, CancellationToken token)
@@ -59,8 +75,7 @@ public sealed class ModuleGenerator : IIncrementalGenerator
     {
         if (result.Spec is not { } spec)
         {
-            ReportCannotExpand(output, result);
-            return;
+            return; // reported with the compilation's syntax trees, below
         }
         string source;
         try
@@ -77,21 +92,17 @@ public sealed class ModuleGenerator : IIncrementalGenerator
 
     // One summary per type: the analyzers report every problem under its own ID, so listing them here
     // too would show each twice.
-    private static void ReportCannotExpand(SourceProductionContext output, ModelParseResult result)
+    private static void ReportCannotExpand(SourceProductionContext output, ModelParseResult result, Compilation compilation)
     {
-        if (result.Diagnostics.Count == 0)
-        {
-            return;
-        }
         var first = result.Diagnostics[0];
         if (first.Id == Descriptors.InternalError.Id)
         {
-            output.ReportDiagnostic(first.ToDiagnostic());
+            output.ReportDiagnostic(first.ToDiagnostic(compilation));
             return;
         }
         var more = result.Diagnostics.Count - 1;
         var reason = first.Arguments[0] + (more > 0 ? $" (and {more} more problem(s), each reported with its own TW ID)" : "") + $" [{first.Id}]";
-        output.ReportDiagnostic(first.ToDiagnostic(Descriptors.CannotExpand, new[] { result.TypeName, reason }));
+        output.ReportDiagnostic(first.ToDiagnostic(Descriptors.CannotExpand, new[] { result.TypeName, reason }, compilation));
     }
 
     internal static string HintName(TypeSpec type) => type.FullName.Replace('<', '_').Replace('>', '_') + ".g.cs";

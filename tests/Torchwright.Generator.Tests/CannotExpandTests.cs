@@ -23,7 +23,7 @@ public class CannotExpandTests
     public void Broken_contract_gets_one_TW0001_from_the_generator_and_the_specific_ID_from_the_analyzer(string body, string id, string reason)
     {
         var source = TestSources.Usings + Config + body;
-        var (_, run) = GeneratorHarness.Generate(source);
+        var (output, run) = GeneratorHarness.Generate(source);
 
         var summary = Assert.Single(run.Diagnostics);
         Assert.Equal("TW0001", summary.Id);
@@ -34,8 +34,10 @@ public class CannotExpandTests
 
         var specific = Assert.Single(AnalyzerHarness.Diagnostics(source), d => d.Id == id);
         Assert.Contains(reason, specific.GetMessage());
-        // Same place; the analyzer's location lies in the syntax tree (so #pragma can silence it), the generator's is file-based.
+        // Same place, and both in the user's syntax tree, so that #pragma and [SuppressMessage] reach them.
         Assert.Equal(summary.Location.GetLineSpan(), specific.Location.GetLineSpan());
+        Assert.True(summary.Location.IsInSource, $"TW0001 at a {summary.Location.Kind} location");
+        Assert.Contains(summary.Location.SourceTree, output.SyntaxTrees);
         Assert.Equal($"docs/diagnostics/{id}.md", specific.Descriptor.HelpLinkUri);
     }
 

@@ -19,10 +19,13 @@ public class IncrementalTests
         // The parse step re-runs on a new compilation but yields an equal spec, so nothing downstream runs.
         Assert.NotEmpty(reasons);
         Assert.All(reasons, reason => Assert.Contains(reason, new[] { IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached }));
-        var outputs = driver.RunGenerators(edited).GetRunResult().Results.Single().TrackedOutputSteps
-            .SelectMany(step => step.Value).SelectMany(step => step.Outputs).Select(output => output.Reason).ToArray();
-        Assert.NotEmpty(outputs);
-        Assert.All(outputs, reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
+        // Every source output stays cached; only the (here empty) report of types that cannot be expanded looks at
+        // the new compilation, since it needs its syntax trees.
+        var steps = driver.RunGenerators(edited).GetRunResult().Results.Single().TrackedOutputSteps.SelectMany(step => step.Value).ToArray();
+        var sources = steps.Where(step => step.Inputs.All(input => input.Source.Name != TrackingNames.CannotExpand)).ToArray();
+        Assert.NotEmpty(sources);
+        Assert.All(sources.SelectMany(step => step.Outputs), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+        Assert.Contains(steps, step => step.Inputs.Any(input => input.Source.Name == TrackingNames.CannotExpand));
     }
 
     [Fact]

@@ -11,6 +11,20 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 {
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 
+    /// <summary>The location in <paramref name="compilation"/>'s tree of that file, so that #pragma and suppressions
+    /// apply; a plain file location when the tree is gone or no longer that long.</summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath && Span.End <= tree.Length)
+            {
+                return Location.Create(tree, Span);
+            }
+        }
+        return ToLocation();
+    }
+
     public static LocationInfo? From(Location? location)
     {
         if (location is null || location.SourceTree is null)
@@ -34,10 +48,11 @@ internal sealed record DiagnosticInfo(string Id, EquatableArray<string> Argument
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
         => new(descriptor.Id, arguments.ToEquatableArray(), LocationInfo.From(location), EquatableArray<DiagnosticProperty>.Empty);
 
-    public Diagnostic ToDiagnostic() => ToDiagnostic(Descriptors.Get(Id), Arguments);
+    public Diagnostic ToDiagnostic(Compilation? compilation = null) => ToDiagnostic(Descriptors.Get(Id), Arguments, compilation);
 
-    /// <summary>This problem reported as <paramref name="descriptor"/> with <paramref name="arguments"/>, at the same place.</summary>
-    public Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor, IReadOnlyList<string> arguments)
+    /// <summary>This problem reported as <paramref name="descriptor"/> with <paramref name="arguments"/>, at the same place
+    /// (in <paramref name="compilation"/>'s syntax tree when one is given).</summary>
+    public Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor, IReadOnlyList<string> arguments, Compilation? compilation = null)
     {
         var args = new object[arguments.Count];
         for (var i = 0; i < args.Length; i++)
@@ -49,6 +64,8 @@ internal sealed record DiagnosticInfo(string Id, EquatableArray<string> Argument
         {
             properties[property.Key] = property.Value;
         }
-        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, properties.ToImmutable(), args);
+        var location = Location is null ? Microsoft.CodeAnalysis.Location.None
+            : compilation is null ? Location.ToLocation() : Location.ToLocation(compilation);
+        return Diagnostic.Create(descriptor, location, properties.ToImmutable(), args);
     }
 }
