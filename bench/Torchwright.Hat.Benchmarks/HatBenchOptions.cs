@@ -7,10 +7,10 @@ namespace Torchwright.Hat.Benchmarks;
 public sealed record HatBenchOptions(bool Quick, bool OutOfProcess, int Threads, string ArtifactsDirectory)
 {
     /// <summary>Measured iterations per benchmark.</summary>
-    public int Iterations => Quick ? 3 : 8;
+    public int Iterations => Quick ? 3 : 25;
 
     /// <summary>Warm-up iterations per benchmark (after the jitting one).</summary>
-    public int Warmups => Quick ? 0 : 1;
+    public int Warmups => Quick ? 0 : 2;
 
     public static HatBenchOptions Parse(string[] args)
     {

@@ -87,6 +87,8 @@ public abstract class AttentionLayerAttribute(string dim, string heads) : LayerA
     public bool Causal { get; set; }
     /// <summary>Prefix-causal attention: the first <c>Prefix</c> positions see each other only; later ones see the prefix and, causally, each other.</summary>
     public string? Prefix { get; set; }
+    /// <summary>Causal sliding window: each query sees itself and the <c>Window − 1</c> positions before it. Needs <see cref="Causal"/>.</summary>
+    public string? Window { get; set; }
     /// <summary>Whether projections carry biases. Default true.</summary>
     public bool Bias { get; set; } = true;
     /// <summary>RMS-normalise queries and keys per head.</summary>
@@ -223,6 +225,8 @@ public abstract class TransformerLayerAttribute(string dim, string heads) : Laye
     public bool Causal { get; set; }
     /// <summary>Prefix-causal self-attention over a prefix of this length.</summary>
     public string? Prefix { get; set; }
+    /// <summary>Causal sliding window of the self-attention: each position sees itself and the <c>Window − 1</c> positions before it. Needs <see cref="Causal"/>.</summary>
+    public string? Window { get; set; }
     /// <summary>Hidden width of the feed-forward layer. Default <c>4*Dim</c>.</summary>
     public string? MlpHidden { get; set; }
     /// <summary>The feed-forward activation. Default GELU.</summary>

@@ -40,14 +40,14 @@ internal static class LayerCatalogue
     private static readonly ImmutableArray<LayerArgument> AttentionOptions = ImmutableArray.Create(
         Option("Dim", ArgumentKind.Dimension, required: true), Option("Heads", ArgumentKind.Dimension, required: true),
         Option("KvHeads", ArgumentKind.Dimension), Option("HeadDim", ArgumentKind.Dimension), Option("Causal", ArgumentKind.Boolean),
-        Option("Prefix", ArgumentKind.Dimension), Option("Bias", ArgumentKind.Boolean), Option("QkNorm", ArgumentKind.Boolean),
+        Option("Prefix", ArgumentKind.Dimension), Option("Window", ArgumentKind.Dimension), Option("Bias", ArgumentKind.Boolean), Option("QkNorm", ArgumentKind.Boolean),
         Option("Scaled", ArgumentKind.Boolean), Option("Softmax1", ArgumentKind.Boolean), Option("Rope", ArgumentKind.Boolean),
         Option("RopeTheta", ArgumentKind.Real), Option("Dropout", ArgumentKind.Real));
 
     private static readonly ImmutableArray<LayerArgument> TransformerOptions = ImmutableArray.Create(
         Option("Dim", ArgumentKind.Dimension, required: true), Option("Heads", ArgumentKind.Dimension, required: true),
         Option("KvHeads", ArgumentKind.Dimension), Option("HeadDim", ArgumentKind.Dimension), Option("Causal", ArgumentKind.Boolean),
-        Option("Prefix", ArgumentKind.Dimension), Option("MlpHidden", ArgumentKind.Dimension), Option("Activation", ArgumentKind.Activation),
+        Option("Prefix", ArgumentKind.Dimension), Option("Window", ArgumentKind.Dimension), Option("MlpHidden", ArgumentKind.Dimension), Option("Activation", ArgumentKind.Activation),
         Option("Gated", ArgumentKind.Boolean), Option("Norm", ArgumentKind.Norm), Option("Bias", ArgumentKind.Boolean),
         Option("QkNorm", ArgumentKind.Boolean), Option("Scaled", ArgumentKind.Boolean), Option("Softmax1", ArgumentKind.Boolean),
         Option("Rope", ArgumentKind.Boolean), Option("Dropout", ArgumentKind.Real), Option("MemoryDim", ArgumentKind.Dimension),

@@ -10,6 +10,10 @@ namespace Torchwright.Models.Hat;
 /// <param name="BackboneLayers">Layers of the word backbone.</param>
 /// <param name="DecoderLayers">Layers of the byte decoder.</param>
 /// <param name="MaxWordBytes">The splitter's byte limit per word (longer words are cut into chunks).</param>
+/// <param name="SlidingWindow">Causal sliding window of the byte encoder's and decoder's self-attention, in bytes
+/// (the reference's default, 768).</param>
+/// <param name="EncoderKvHeads">Key/value heads of the encoder and decoder (grouped-query attention); null: one per query head.</param>
+/// <param name="BackboneKvHeads">Key/value heads of the backbone and of the word pooling; null: one per query head.</param>
 public sealed record HatConfig(
     int Vocab = 256,
     int EncoderDim = 64,
@@ -19,4 +23,14 @@ public sealed record HatConfig(
     int BackboneHeads = 4,
     int BackboneLayers = 2,
     int DecoderLayers = 1,
-    int MaxWordBytes = 100);
+    int MaxWordBytes = 100,
+    int SlidingWindow = 768,
+    int? EncoderKvHeads = null,
+    int? BackboneKvHeads = null)
+{
+    /// <summary>Key/value heads of the encoder and decoder.</summary>
+    public int EncoderKeyHeads => EncoderKvHeads ?? EncoderHeads;
+
+    /// <summary>Key/value heads of the backbone and of the word pooling.</summary>
+    public int BackboneKeyHeads => BackboneKvHeads ?? BackboneHeads;
+}

@@ -31,14 +31,14 @@ public partial class HatModel
     [Embedding("Vocab", "EncoderDim")]
     private partial Tensor Embed(Tensor bytes);
 
-    [TransformerStack("EncoderLayers", "EncoderDim", "EncoderHeads", Causal = true, Rope = true, Norm = NormKind.RmsNorm,
+    [TransformerStack("EncoderLayers", "EncoderDim", "EncoderHeads", KvHeads = "EncoderKeyHeads", Causal = true, Window = "SlidingWindow", Rope = true, Norm = NormKind.RmsNorm,
         Activation = Activation.Silu, Gated = true, Bias = false, MlpHidden = "EncoderDim*8/3")]
     private partial Tensor Encoder(Tensor x, Tensor positions);
 
-    [Use(typeof(WordPooler), "EncoderDim", "BackboneDim", "BackboneHeads")]
+    [Use(typeof(WordPooler), "EncoderDim", "BackboneDim", "BackboneHeads", "BackboneKeyHeads")]
     private partial Tensor EncoderConnector(Tensor states, Tensor bytePositions, Tensor byteWords, Tensor wordPositions, Tensor wordGroups);
 
-    [TransformerStack("BackboneLayers", "BackboneDim", "BackboneHeads", Causal = true, Rope = true, Norm = NormKind.RmsNorm,
+    [TransformerStack("BackboneLayers", "BackboneDim", "BackboneHeads", KvHeads = "BackboneKeyHeads", Causal = true, Rope = true, Norm = NormKind.RmsNorm,
         Activation = Activation.Silu, Gated = true, Bias = false, MlpHidden = "BackboneDim*8/3")]
     private partial Tensor Backbone(Tensor x, Tensor positions);
 
@@ -48,7 +48,7 @@ public partial class HatModel
     [Use(typeof(WordInjection), "BackboneDim", "EncoderDim")]
     private partial Tensor DecoderConnector(Tensor previous);
 
-    [TransformerStack("DecoderLayers", "EncoderDim", "EncoderHeads", Causal = true, Rope = true, Norm = NormKind.RmsNorm,
+    [TransformerStack("DecoderLayers", "EncoderDim", "EncoderHeads", KvHeads = "EncoderKeyHeads", Causal = true, Window = "SlidingWindow", Rope = true, Norm = NormKind.RmsNorm,
         Activation = Activation.Silu, Gated = true, Bias = false, MlpHidden = "EncoderDim*8/3")]
     private partial Tensor Decoder(Tensor x, Tensor positions);
 

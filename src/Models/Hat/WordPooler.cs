@@ -7,13 +7,16 @@ namespace Torchwright.Models.Hat;
 /// <param name="EncoderDim">Width of the byte states it reads.</param>
 /// <param name="BackboneDim">Width of the word vectors it writes.</param>
 /// <param name="Heads">Attention heads.</param>
-public sealed record WordPoolerConfig(int EncoderDim, int BackboneDim, int Heads);
+/// <param name="KvHeads">Key/value heads (grouped-query attention over the bytes).</param>
+public sealed record WordPoolerConfig(int EncoderDim, int BackboneDim, int Heads, int KvHeads);
 
 /// <summary>
 /// HAT's encoder connector: one learned latent query per word cross-attends to that word's bytes only
 /// (block-diagonal: query group = word index, key group = each byte's word index). Queries are rotated by
 /// their word position and keys by their byte position. The key/value projection maps the encoder width to
-/// the backbone width, so the output is already a backbone input; there is no residual and no norm.
+/// the backbone width, so the output is already a backbone input; there is no residual and no norm on the states.
+/// Queries and keys are RMS-normalised per head before the rotation (the reference's key_query_norm), and keys and
+/// values may be shared by groups of query heads.
 /// A word without bytes (batch padding, group −1) gets zeros.
 /// </summary>
 [Block(typeof(WordPoolerConfig))]
@@ -22,7 +25,7 @@ public partial class WordPooler
     [Learned("BackboneDim", Name = "latent_query")]
     private partial Tensor Query();
 
-    [CrossAttention("BackboneDim", "Heads", "EncoderDim", Rope = true, Bias = false, Name = "attn")]
+    [CrossAttention("BackboneDim", "Heads", "EncoderDim", KvHeads = "KvHeads", QkNorm = true, Rope = true, Bias = false, Name = "attn")]
     private partial Tensor Attend(Tensor x, Tensor memory, Tensor positions, Tensor keyPositions, Tensor queryGroups, Tensor keyGroups);
 
     /// <summary>Pools the byte states of every word into one vector.</summary>

@@ -21,6 +21,10 @@ public sealed record TransformerOptions
     /// <summary>Prefix-causal self-attention over a prefix of this length (see <see cref="AttentionOptions.Prefix"/>).</summary>
     public long? Prefix { get; init; }
 
+    /// <summary>Causal sliding window of the self-attention: each position sees itself and the <c>Window − 1</c>
+    /// positions before it.</summary>
+    public long? Window { get; init; }
+
     /// <summary>Hidden width of the feed-forward layer; null means <c>4·Dim</c>.</summary>
     public long? MlpHidden { get; init; }
 
@@ -59,7 +63,7 @@ public sealed record TransformerOptions
 
     internal AttentionOptions SelfAttention => new()
     {
-        Dim = Dim, Heads = Heads, KvHeads = KvHeads, HeadDim = HeadDim, Causal = Causal, Prefix = Prefix, Bias = Bias,
+        Dim = Dim, Heads = Heads, KvHeads = KvHeads, HeadDim = HeadDim, Causal = Causal, Prefix = Prefix, Window = Window, Bias = Bias,
         QkNorm = QkNorm, Scaled = Scaled, Softmax1 = Softmax1, Rope = Rope, Dropout = Dropout,
     };
 

@@ -79,11 +79,19 @@ public static class CachedAttention
         {
             query = query * Math.Sqrt(hd);
         }
-        // A single new position sees every stored key; several see the past and, causally, each other.
+        // A single new position sees every stored key; several see the past and, causally, each other; a sliding
+        // window hides keys more than Window − 1 positions back.
         Tensor? mask = null;
-        if (added > 1)
+        var windowed = options.Window is { } window && past + added > window;
+        if (added > 1 || windowed)
         {
-            var visible = arange(past + added, device: x.device).unsqueeze(0).le(arange(past, past + added, device: x.device).unsqueeze(1));
+            var keyIndex = arange(past + added, device: x.device).unsqueeze(0);
+            var queryIndex = arange(past, past + added, device: x.device).unsqueeze(1);
+            var visible = keyIndex.le(queryIndex);
+            if (options.Window is { } width)
+            {
+                visible = visible.logical_and(keyIndex.gt(queryIndex - width));
+            }
             mask = where(visible, zeros(1, query.dtype, x.device), full(1, Hidden, query.dtype, x.device));
         }
         var attended = nn.functional.scaled_dot_product_attention(query, keys, values, mask, 0.0, false);

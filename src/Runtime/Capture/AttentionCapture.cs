@@ -21,9 +21,9 @@ public static partial class CaptureLayers
     internal static void AttentionInto(CaptureGraph graph, Attention attention, Tensor input, Tensor output, long batch, long length)
     {
         var options = attention.Options;
-        if (options.IsCross || options.Rope || options.QkNorm || options.Softmax1 || options.Prefix is not null || options.KeyHeads != options.QueryHeads)
+        if (options.IsCross || options.Rope || options.QkNorm || options.Softmax1 || options.Prefix is not null || options.Window is not null || options.KeyHeads != options.QueryHeads)
         {
-            throw new NotSupportedException("Capture plans cover plain multi-head self-attention yet (no RoPE, QK-norm, softmax1, prefix or grouped keys).");
+            throw new NotSupportedException("Capture plans cover plain multi-head self-attention yet (no RoPE, QK-norm, softmax1, prefix, sliding window or grouped keys).");
         }
         if (attention.training && options.Dropout > 0)
         {

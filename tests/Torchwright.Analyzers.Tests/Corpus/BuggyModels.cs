@@ -279,6 +279,10 @@ internal static class BuggyModels
             [Attention("Dim", "Heads", KvHeads = {|TW2001:"3"|})] private partial Tensor Attn(Tensor x);
             [Forward] public Tensor Forward([Shape("B,T,Dim")] Tensor x) => Attn(x);
             """));
+        yield return ("Sliding window of zero", Model("""
+            [TransformerStack("Layers", "Dim", "Heads", Causal = true, Window = {|TW2002:"Dim-Dim"|})] private partial Tensor Blocks(Tensor x);
+            [Forward] public Tensor Forward([Shape("B,T,Dim")] Tensor x) => Blocks(x);
+            """));
         yield return ("Width that cancels to zero", Model("""
             [Linear("Dim", {|TW2002:"Dim-Dim"|})] private partial Tensor Proj(Tensor x);
             [Forward] public Tensor Forward([Shape("B,T,Dim")] Tensor x) => Proj(x);

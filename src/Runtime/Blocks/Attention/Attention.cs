@@ -30,6 +30,14 @@ public sealed class Attention : nn.Module, IForwardPathAware
             BlockChecks.Divides("heads", options.Heads, "dim", options.Dim);
         }
         BlockChecks.Positive("headDim", options.HeadWidth);
+        if (options.Window is { } window)
+        {
+            BlockChecks.Positive("window", window);
+            if (!options.Causal || options.Prefix is not null || options.IsCross)
+            {
+                throw new ArgumentException($"A sliding window of {window} needs causal self-attention without a prefix.", nameof(options));
+            }
+        }
         long queryWidth = options.QueryHeads * options.HeadWidth, keyWidth = options.KeyHeads * options.HeadWidth;
         if (options.IsCross)
         {

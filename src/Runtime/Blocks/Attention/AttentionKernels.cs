@@ -26,6 +26,10 @@ internal static class AttentionKernels
         }
         var allowed = plan.Allowed;
         var causalFlag = plan.CausalOnly;
+        if (options.Window is { } window && !plan.OwnsAllowed && bias is null && !options.Softmax1 && query.shape[2] > window)
+        {
+            return SlidingWindow(query, key, value, allowed!, window, training ? options.Dropout : 0.0).MoveToOuterDisposeScope();
+        }
         if (options.Softmax1)
         {
             var shape = key.shape;
@@ -49,6 +53,21 @@ internal static class AttentionKernels
         var mask = AdditiveMask(allowed, bias, query.dtype);
         var result = nn.functional.scaled_dot_product_attention(query, key, value, mask, training ? options.Dropout : 0.0, causalFlag);
         return SilenceBlindQueries(result, plan).MoveToOuterDisposeScope();
+    }
+
+    // A causal window of W over T > W positions in two kernels: the first W queries see only earlier keys, which is
+    // plain causal attention (the fast kernel); each later query i sees keys i−W+1..i, all among keys 1..T−1, under
+    // the window's mask. Cheaper than one masked kernel over all T×T scores.
+    private static Tensor SlidingWindow(Tensor query, Tensor key, Tensor value, Tensor allowed, long window, double dropout)
+    {
+        var length = query.shape[2];
+        var head = nn.functional.scaled_dot_product_attention(
+            query.narrow(2, 0, window), key.narrow(2, 0, window), value.narrow(2, 0, window), null, dropout, true);
+        var tailMask = allowed.narrow(0, window, length - window).narrow(1, 1, length - 1);
+        var tail = nn.functional.scaled_dot_product_attention(
+            query.narrow(2, window, length - window), key.narrow(2, 1, length - 1), value.narrow(2, 1, length - 1),
+            AdditiveMask(tailMask, null, query.dtype), dropout, false);
+        return cat(new[] { head, tail }, 2);
     }
 
     /// <summary>Scores, mask, softmax (or softmax1 from its formula) and weighted sum, op by op.</summary>

@@ -38,7 +38,8 @@ internal sealed class AttentionMasks
             {
                 return new MaskPlan(null, false, false);
             }
-            if (options.Causal && options.Prefix is null && length == keyLength)
+            // A window at least as long as the sequence hides nothing.
+            if (options.Causal && options.Prefix is null && (options.Window is null || options.Window >= length) && length == keyLength)
             {
                 return new MaskPlan(null, true, false);
             }
@@ -91,6 +92,10 @@ internal sealed class AttentionMasks
         else
         {
             allowed = keyIndex.le(query);
+            if (options.Window is { } window)
+            {
+                allowed = allowed.logical_and(keyIndex.gt(query - window));
+            }
         }
         return allowed.DetachFromDisposeScope();
     }

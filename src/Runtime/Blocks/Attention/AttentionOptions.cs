@@ -25,6 +25,10 @@ public sealed record AttentionOptions
     /// them; each later position sees the prefix and the later positions up to itself.</summary>
     public long? Prefix { get; init; }
 
+    /// <summary>Causal sliding window: each query sees itself and the <c>Window − 1</c> positions before it.
+    /// Needs <see cref="Causal"/> self-attention without a prefix.</summary>
+    public long? Window { get; init; }
+
     /// <summary>Whether the projections carry biases.</summary>
     public bool Bias { get; init; } = true;
 

@@ -1,3 +1,4 @@
+using System;
 using Torchwright.Runtime.Blocks;
 using Xunit;
 using static TorchSharp.torch;
@@ -38,6 +39,31 @@ public class AttentionParityTests
     public void Prefix_causal_patches_see_patches_registers_see_earlier_registers()
         => Check(new AttentionOptions { Dim = D, Heads = 2, Prefix = 4 }, new[] { Input(3, B, T, D) },
             (a, i) => a.forward(i[0]), (o, w, i) => IndependentAttention.Run(o, w, i[0]));
+
+    [Fact]
+    public void Causal_sliding_window_with_grouped_keys_and_padding()
+    {
+        var padding = tensor(new[] { true, true, true, true, true, true, false, true, true, true, true, true }).view(B, T);
+        Check(new AttentionOptions { Dim = D, Heads = 4, KvHeads = 2, Causal = true, Window = 3 }, new[] { Input(8, B, T, D), padding },
+            (a, i) => a.forward(i[0], padding: i[1]), (o, w, i) => IndependentAttention.Run(o, w, i[0], padding: i[1]));
+    }
+
+    [Fact]
+    public void Causal_sliding_window_alone()
+        => Check(new AttentionOptions { Dim = D, Heads = 2, Causal = true, Window = 2 }, new[] { Input(9, B, T, D) },
+            (a, i) => a.forward(i[0]), (o, w, i) => IndependentAttention.Run(o, w, i[0]));
+
+    [Fact]
+    public void Sliding_window_longer_than_the_sequence()
+        => Check(new AttentionOptions { Dim = D, Heads = 2, Causal = true, Window = 10 }, new[] { Input(10, B, T, D) },
+            (a, i) => a.forward(i[0]), (o, w, i) => IndependentAttention.Run(o, w, i[0]));
+
+    [Fact]
+    public void A_sliding_window_without_causal_attention_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Attention(new AttentionOptions { Dim = D, Heads = 2, Window = 3 }));
+        Assert.Contains("sliding window of 3 needs causal self-attention", error.Message);
+    }
 
     [Fact]
     public void Block_diagonal_groups_with_causal_mask()

@@ -73,6 +73,10 @@ internal static class IndependentAttention
         else if (o.Causal)
         {
             allowed = allowed & kj.le(qi);
+            if (o.Window is { } window)
+            {
+                allowed = allowed & kj.gt(qi - window);
+            }
         }
         if (padding is not null)
         {
