@@ -7,8 +7,12 @@ namespace Torchwright.Models.Hat;
 /// <param name="EncoderDim">Width of the byte states it reads.</param>
 /// <param name="BackboneDim">Width of the word vectors it writes.</param>
 /// <param name="Heads">Attention heads.</param>
-/// <param name="KvHeads">Key/value heads (grouped-query attention over the bytes).</param>
-public sealed record WordPoolerConfig(int EncoderDim, int BackboneDim, int Heads, int KvHeads);
+/// <param name="KvHeads">Key/value heads (grouped-query attention over the bytes); null: one per query head.</param>
+public sealed record WordPoolerConfig(int EncoderDim, int BackboneDim, int Heads, int? KvHeads = null)
+{
+    /// <summary>Key/value heads in effect.</summary>
+    public int KeyHeads => KvHeads ?? Heads;
+}
 
 /// <summary>
 /// HAT's encoder connector: one learned latent query per word cross-attends to that word's bytes only
@@ -25,7 +29,7 @@ public partial class WordPooler
     [Learned("BackboneDim", Name = "latent_query")]
     private partial Tensor Query();
 
-    [CrossAttention("BackboneDim", "Heads", "EncoderDim", KvHeads = "KvHeads", QkNorm = true, Rope = true, Bias = false, Name = "attn")]
+    [CrossAttention("BackboneDim", "Heads", "EncoderDim", KvHeads = "KeyHeads", QkNorm = true, Rope = true, Bias = false, Name = "attn")]
     private partial Tensor Attend(Tensor x, Tensor memory, Tensor positions, Tensor keyPositions, Tensor queryGroups, Tensor keyGroups);
 
     /// <summary>Pools the byte states of every word into one vector.</summary>
