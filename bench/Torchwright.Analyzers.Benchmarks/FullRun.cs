@@ -55,14 +55,22 @@ internal static class FullRun
     public static Result Run(IReadOnlyList<(string Path, string Text)> sources, ImmutableArray<MetadataReference> references)
         => Run(sources, references, Analyzers);
 
-    /// <summary>The same pipeline with other analyzers (the benchmark's baseline).</summary>
-    public static Result Run(IReadOnlyList<(string Path, string Text)> sources, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    /// <summary>Parse and generate from scratch: the driver after its run, the generated compilation and the generator's diagnostics.</summary>
+    public static (GeneratorDriver Driver, Compilation Generated, ImmutableArray<Diagnostic> Diagnostics) Generate(
+        IReadOnlyList<(string Path, string Text)> sources, ImmutableArray<MetadataReference> references)
     {
         var trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, ParseOptions, path: source.Path));
         var compilation = CSharpCompilation.Create("Models", trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var driver = CSharpGeneratorDriver.Create(new[] { new ModuleGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
-            .RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics);
+            .RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var diagnostics);
+        return (driver, generated, diagnostics);
+    }
+
+    /// <summary>The same pipeline with other analyzers (the benchmark's baseline).</summary>
+    public static Result Run(IReadOnlyList<(string Path, string Text)> sources, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var (_, generated, generatorDiagnostics) = Generate(sources, references);
         var analyzed = generated.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false));
         var diagnostics = analyzed.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();

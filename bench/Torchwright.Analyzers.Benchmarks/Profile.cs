@@ -2,12 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Torchwright.Generator;
 
 namespace Torchwright.Analyzers.Benchmarks;
 
@@ -32,15 +29,7 @@ internal static class Profile
             process.Refresh();
             return (clock.Elapsed.TotalMilliseconds, (process.TotalProcessorTime - cpu).TotalMilliseconds);
         }
-        Compilation Fresh()
-        {
-            var trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, FullRun.ParseOptions, path: source.Path));
-            var compilation = CSharpCompilation.Create("Models", trees, references,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-            CSharpGeneratorDriver.Create(new[] { new ModuleGenerator().AsSourceGenerator() }, parseOptions: FullRun.ParseOptions)
-                .RunGeneratorsAndUpdateCompilation(compilation, out var generated, out _);
-            return generated;
-        }
+        Compilation Fresh() => FullRun.Generate(sources, references).Generated;
         for (var round = 0; round < 5; round++)
         {
             var full = Time(() => FullRun.Run(sources, references));

@@ -5,9 +5,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Torchwright.Generator;
 
 namespace Torchwright.Analyzers.Benchmarks;
 
@@ -28,11 +26,7 @@ internal static class ReportedTime
         var results = new List<Round>();
         for (var i = 0; i < rounds; i++)
         {
-            var trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, FullRun.ParseOptions, path: source.Path));
-            var compilation = CSharpCompilation.Create("Models", trees, references,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-            var driver = CSharpGeneratorDriver.Create(new[] { new ModuleGenerator().AsSourceGenerator() }, parseOptions: FullRun.ParseOptions)
-                .RunGeneratorsAndUpdateCompilation(compilation, out var generated, out _);
+            var (driver, generated, _) = FullRun.Generate(sources, references);
             var generatorMs = driver.GetTimingInfo().ElapsedTime.TotalMilliseconds;
             generated.GetDiagnostics(); // the compiler's binding, which a build does whatever the analyzers
 
