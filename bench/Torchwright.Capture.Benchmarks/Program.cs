@@ -50,7 +50,7 @@ public static class Program
             using var replay = new CaptureWorkload(s, RunMode.Replay);
             var calls = s == BenchSize.Small ? 20 : 1;
             return (Eager: eager.TensorsPerCall(20), Replay: replay.TensorsPerCall(20), Difference: replay.LargestDifference(),
-                Buffers: replay.PlanBuffers, Steps: replay.PlanSteps, Paired: PairedTiming.MedianRatio(eager, replay, options.Quick ? 15 : 41, calls));
+                Buffers: replay.PlanBuffers, Steps: replay.PlanSteps, Paired: PairedTiming.MedianRatio(eager.Run, replay.Run, options.Quick ? 15 : 41, calls));
         });
         foreach (var (name, f) in facts)
         {
