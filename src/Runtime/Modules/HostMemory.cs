@@ -69,8 +69,8 @@ public static class HostMemory
         Apply(IsRequest(requested, "retain") ? HostMemoryMode.Retain : HostMemoryMode.System, source);
     }
 
-    /// <summary>Keeps freed blocks from now on, whatever <see cref="Variable"/> says. Call it at the start of
-    /// <c>Main</c>, before other threads allocate. Returns the mode in effect, <see cref="Reason"/> says why.</summary>
+    /// <summary>Keeps freed blocks from now on, whatever <see cref="Variable"/> says — surely for the main thread, for
+    /// others as the remarks explain. Returns the mode in effect; <see cref="Reason"/> says why.</summary>
     public static HostMemoryMode Retain()
     {
         Apply(HostMemoryMode.Retain, $"{nameof(HostMemory)}.{nameof(Retain)}()", explicitRequest: true);
@@ -102,8 +102,8 @@ public static class HostMemory
         }
         try
         {
-            // Heap blocks instead of per-allocation mmap, no returning of the heap's top to the system, and one arena:
-            // the other arenas are 64 MB heaps that glibc maps and unmaps whole, so large blocks would churn there.
+            // Heap blocks instead of per-allocation mmap, no returning of the heap's top to the system, and (if glibc has
+            // not settled its arena count yet) one arena: the others are 64 MB heaps it maps and unmaps whole.
             var applied = Glibc.mallopt(MmapMax, 0) == 1 && Glibc.mallopt(TrimThreshold, int.MaxValue) == 1
                 && Glibc.mallopt(ArenaMax, 1) == 1;
             return applied
