@@ -30,7 +30,9 @@ internal sealed record SampleOptions(bool Quick, int Steps, string OutputDirecto
                 case "--quick":
                     break;
                 case "--steps" when i + 1 < args.Length:
-                    steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    steps = int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+                        ? n
+                        : throw new ArgumentException($"--steps takes a whole number, not '{args[i]}'.");
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];

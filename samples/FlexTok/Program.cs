@@ -19,7 +19,10 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var options = FlexTokSampleOptions.Parse(args);
+        if (!CommandLine.TryRead(() => FlexTokSampleOptions.Parse(args), out var options))
+        {
+            return 2;
+        }
         Directory.CreateDirectory(options.OutputDirectory);
         set_num_threads(options.Threads);
 

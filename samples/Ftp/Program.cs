@@ -19,7 +19,10 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var options = SampleOptions.Parse(args, "Ftp", quickSteps: 100, fullSteps: 300);
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "Ftp", quickSteps: 100, fullSteps: 300), out var options))
+        {
+            return 2;
+        }
         Directory.CreateDirectory(options.OutputDirectory);
         set_num_threads(Environment.ProcessorCount);
 

@@ -26,7 +26,10 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        var options = SampleOptions.Parse(args, "Hat", quickSteps: 120, fullSteps: 400);
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "Hat", quickSteps: 120, fullSteps: 400), out var options))
+        {
+            return 2;
+        }
         Directory.CreateDirectory(options.OutputDirectory);
         set_num_threads(Environment.ProcessorCount);
         var config = new HatConfig(EncoderDim: 96, EncoderHeads: 4, EncoderLayers: 1, BackboneDim: 192, BackboneHeads: 4, BackboneLayers: 3, DecoderLayers: 1, MaxWordBytes: 32);

@@ -24,7 +24,10 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        var options = SampleOptions.Parse(args, "Quickstart", quickSteps: 150, fullSteps: 450);
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "Quickstart", quickSteps: 150, fullSteps: 450), out var options))
+        {
+            return 2;
+        }
         Directory.CreateDirectory(options.OutputDirectory);
         set_num_threads(Environment.ProcessorCount);
 

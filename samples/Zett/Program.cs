@@ -8,6 +8,7 @@ using Microsoft.ML.Tokenizers;
 using Spectre.Console;
 using Torchwright.Models.Zett;
 using static TorchSharp.torch;
+using Torchwright.Samples;
 
 namespace Torchwright.Samples.Zett;
 
@@ -22,14 +23,19 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var quick = args.Contains("--quick");
-        var output = Path.Combine(RepositoryRoot(), "artifacts", "zett");
+        // --steps sets the hypernetwork's transfer steps; --quick also shortens the base model and the warm-up.
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "Zett", quickSteps: 80, fullSteps: new ZettSettings().TransferSteps), out var options))
+        {
+            return 2;
+        }
+        var quick = options.Quick;
+        var output = options.OutputDirectory;
         Directory.CreateDirectory(output);
         set_num_threads(1); // one thread is the fastest for these tiny sizes on a shared 2-core machine
-        var settings = new ZettSettings { OutputDirectory = output };
+        var settings = new ZettSettings { OutputDirectory = output, TransferSteps = options.Steps };
         if (quick)
         {
-            settings = settings with { ModelSteps = 150, IdentitySteps = 60, TransferSteps = 80 };
+            settings = settings with { ModelSteps = 150, IdentitySteps = 60 };
         }
         AnsiConsole.MarkupLine($"[bold]ZeTT[/]: base model on GPT-2's first {settings.OriginalMerges} merges, then a hypernetwork ({(quick ? "quick" : "full")} run)");
         using var zett = ZettExperiment.Run(settings, showProgress: true);
@@ -89,18 +95,6 @@ internal static class Program
         var tokens = vocabulary.Sequences.Sum(s => s.Count - 1);
         using var batch = vocabulary.Batch(zett.Model.Config.Context);
         return new Row(tokenizer, embeddings, vocabulary.Tokens.Count, (double)tokens / bytes, LanguageModelScoring.BitsPerByte(zett.Model, matrices, batch));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
     }
 
     private sealed record Row(string Tokenizer, string Embeddings, int Vocabulary, double TokensPerByte, double BitsPerByte);
