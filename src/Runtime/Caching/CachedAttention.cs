@@ -85,13 +85,7 @@ public static class CachedAttention
         var windowed = options.Window is { } window && past + added > window;
         if (added > 1 || windowed)
         {
-            var keyIndex = arange(past + added, device: x.device).unsqueeze(0);
-            var queryIndex = arange(past, past + added, device: x.device).unsqueeze(1);
-            var visible = keyIndex.le(queryIndex);
-            if (options.Window is { } width)
-            {
-                visible = visible.logical_and(keyIndex.gt(queryIndex - width));
-            }
+            var visible = AttentionMasks.Causal(past, added, past + added, options.Window, x.device);
             mask = where(visible, zeros(1, query.dtype, x.device), full(1, Hidden, query.dtype, x.device));
         }
         var attended = nn.functional.scaled_dot_product_attention(query, keys, values, mask, 0.0, false);

@@ -91,12 +91,23 @@ internal sealed class AttentionMasks
         }
         else
         {
-            allowed = keyIndex.le(query);
-            if (options.Window is { } window)
-            {
-                allowed = allowed.logical_and(keyIndex.gt(query - window));
-            }
+            allowed = Causal(0, length, keyLength, options.Window, device);
         }
         return allowed.DetachFromDisposeScope();
+    }
+
+    /// <summary><c>[T,S]</c> bool: query <c>firstQuery + i</c> sees key <c>j</c> when <c>j ≤ firstQuery + i</c> and, with a
+    /// window W, <c>j &gt; firstQuery + i − W</c>. Shared by full passes and cached steps.</summary>
+    public static Tensor Causal(long firstQuery, long queries, long keys, long? window, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var query = arange(firstQuery, firstQuery + queries, device: device).unsqueeze(-1);
+        var key = arange(keys, device: device).unsqueeze(0);
+        var allowed = key.le(query);
+        if (window is { } width)
+        {
+            allowed = allowed.logical_and(key.gt(query - width));
+        }
+        return allowed.MoveToOuterDisposeScope();
     }
 }
