@@ -4,11 +4,10 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
-using Torchwright.Bench;
+namespace Torchwright.Bench;
 
-namespace Torchwright.Zett.Benchmarks;
-
-/// <summary>Fixed, small iteration counts, in process (the native libraries load as they do for the tests).</summary>
+/// <summary>Fixed, small iteration counts, in process (the native libraries load as they do for the tests); shared by
+/// the MrT5 and ZeTT benchmarks.</summary>
 public static class BenchConfig
 {
     public static IConfig Create(BenchOptions options)
