@@ -19,7 +19,7 @@ public class DocsTests
         {
             var page = Path.Combine(Docs, descriptor.Id + ".md");
             Assert.True(File.Exists(page), $"docs/diagnostics/{descriptor.Id}.md is missing");
-            Assert.Equal($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
+            Assert.Equal($"{HelpLinks.Root}{descriptor.Id}.md", descriptor.HelpLinkUri);
             var text = File.ReadAllText(page);
             Assert.StartsWith($"# {descriptor.Id}:", text);
             foreach (var section in new[] { "## What", "## Why", "## Wrong", "## Right" })

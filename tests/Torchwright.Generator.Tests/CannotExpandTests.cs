@@ -1,4 +1,5 @@
 using System.Linq;
+using Torchwright.Generator.Diagnostics;
 using Xunit;
 
 namespace Torchwright.Generator.Tests;
@@ -38,7 +39,7 @@ public class CannotExpandTests
         Assert.Equal(summary.Location.GetLineSpan(), specific.Location.GetLineSpan());
         Assert.True(summary.Location.IsInSource, $"TW0001 at a {summary.Location.Kind} location");
         Assert.Contains(summary.Location.SourceTree, output.SyntaxTrees);
-        Assert.Equal($"docs/diagnostics/{id}.md", specific.Descriptor.HelpLinkUri);
+        Assert.Equal($"{HelpLinks.Root}{id}.md", specific.Descriptor.HelpLinkUri);
     }
 
     // Found by the fuzzer: with the 'class' keyword missing the attribute sits on a property, and the generator threw.

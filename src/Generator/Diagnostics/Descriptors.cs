@@ -17,8 +17,8 @@ internal static class Descriptors
     private const string Shapes = "Torchwright.Shapes";
     private const string Capture = "Torchwright.Capture";
 
-    /// <summary>Where the help page of an ID lives, relative to the repository; see docs/diagnostics.</summary>
-    public const string HelpLinkRoot = "docs/diagnostics/";
+    /// <summary>Where the help page of an ID lives: see <see cref="HelpLinks"/>.</summary>
+    private static readonly string HelpLinkRoot = HelpLinks.Root;
 
     public static readonly DiagnosticDescriptor CannotExpand = new("TW0001", "Torchwright cannot expand this type", "Torchwright cannot expand '{0}': {1}", Generator, DiagnosticSeverity.Error,
         isEnabledByDefault: true, description: "The generator could not turn the annotated type into a module. The analyzers report each problem with its own ID.", helpLinkUri: HelpLinkRoot + "TW0001.md");
