@@ -32,30 +32,35 @@ public class ByteGptTrainingTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// bf16 mixed precision trains stably: 300 steps from the same weights on the same batches end near the fp32 loss.
-    /// Issue 3 asks for 2%; measured 1.97% (and 3.16% once, in a run whose fp32 trajectory differed and could not be
-    /// reproduced), so the assertion allows 5% and the figure is printed against the 2% target.
+    /// bf16 mixed precision trains stably: 300 steps from the same weights on the same batches end within 2% of the
+    /// fp32 loss (issue 3's target). The run uses a learning rate of 1e-3: at 3e-3 this tiny model trains at the edge
+    /// of stability and the end loss depends chaotically on rounding — fp32 under the two attention kernels already
+    /// differs there, and bf16 landed from 9% below to 6% above fp32 over three seeds, whereas at 1e-3 every seed and
+    /// kernel ended within 0.1%.
     /// </summary>
     [Fact]
-    public void Bf16_mixed_training_ends_near_fp32_after_300_steps()
+    public void Bf16_mixed_training_ends_within_two_percent_of_fp32_after_300_steps()
     {
-        var fp32 = TrainSmall(Precision.Float32);
-        var mixed = TrainSmall(Precision.BFloat16Mixed);
+        var config = new ByteGptConfig(Context: 32, Dim: 64, Heads: 4, Layers: 2);
+        manual_seed(9);
+        using var fp32Model = new ByteGpt(config);
+        using var mixedModel = new ByteGpt(config) { Precision = Precision.BFloat16Mixed };
+        // Copied, not re-seeded: other test collections draw from torch's global generator in parallel.
+        mixedModel.load_state_dict(fp32Model.state_dict());
+
+        var fp32 = TrainSmall(fp32Model, config);
+        var mixed = TrainSmall(mixedModel, config);
 
         var gap = System.Math.Abs(mixed.SmoothedFinalLoss - fp32.SmoothedFinalLoss) / fp32.SmoothedFinalLoss;
         output.WriteLine($"300 steps: fp32 {fp32.FirstLoss:F4} → {fp32.SmoothedFinalLoss:F4}, bf16 mixed {mixed.FirstLoss:F4} → {mixed.SmoothedFinalLoss:F4} ({gap:P2} apart)");
         Assert.True(fp32.SmoothedFinalLoss < 0.6 * fp32.FirstLoss, $"fp32 did not learn: {fp32.FirstLoss:F3} → {fp32.SmoothedFinalLoss:F3}");
-        output.WriteLine($"issue 3 target (within 2%): {(gap < 0.02 ? "met" : "NOT met")}");
-        Assert.True(gap < 0.05, $"bf16 mixed ended at {mixed.SmoothedFinalLoss:F4}, fp32 at {fp32.SmoothedFinalLoss:F4}: {gap:P2} apart");
+        Assert.True(gap < 0.02, $"bf16 mixed ended at {mixed.SmoothedFinalLoss:F4}, fp32 at {fp32.SmoothedFinalLoss:F4}: {gap:P2} apart");
     }
 
-    private static TrainingResult TrainSmall(Precision precision)
+    private static TrainingResult TrainSmall(ByteGpt model, ByteGptConfig config)
     {
-        var config = new ByteGptConfig(Context: 32, Dim: 64, Heads: 4, Layers: 2);
-        manual_seed(9);
-        using var model = new ByteGpt(config) { Precision = precision };
         var batches = new ByteBatches(Encoding.UTF8.GetBytes(SyntheticText.Generate(50_000)), config.Context);
-        var options = new TrainingOptions { Steps = 300, LearningRate = 3e-3, WarmupSteps = 10, Seed = 9, ShowProgress = false };
+        var options = new TrainingOptions { Steps = 300, LearningRate = 1e-3, WarmupSteps = 10, Seed = 9, ShowProgress = false };
         return Trainer.Run(model, step =>
         {
             var (inputs, targets) = batches.Sample(8, step.Random);

@@ -122,10 +122,11 @@ public sealed class Attention : nn.Module, IForwardPathAware
             // QK-norm computes in fp32; the product runs in the values' precision, as under autocast.
             using var typedQuery = rotatedQuery.dtype == value.dtype ? rotatedQuery.alias() : rotatedQuery.to(value.dtype);
             using var typedKey = rotatedKey.dtype == value.dtype ? rotatedKey.alias() : rotatedKey.to(value.dtype);
-            var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups);
-            using var attended = Path == ForwardPath.Fused
-                ? AttentionKernels.Fused(Options, typedQuery, typedKey, value, plan, bias, training)
-                : AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training);
+            var explicitScores = Path == ForwardPath.Fused && AttentionKernels.PrefersExplicit(typedQuery, typedKey, value);
+            var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups, explicitScores ? value.dtype : null);
+            using var attended = Path != ForwardPath.Fused ? AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training)
+                : explicitScores ? AttentionKernels.Explicit(Options, typedQuery, typedKey, value, plan, bias, training)
+                : AttentionKernels.Fused(Options, typedQuery, typedKey, value, plan, bias, training);
             plan.Dispose();
             using var merged = attended.transpose(1, 2).reshape(batch, length, Options.QueryHeads * Options.HeadWidth);
             return proj.forward(merged);

@@ -7,7 +7,8 @@ namespace Torchwright.Runtime.Blocks;
 /// <param name="Allowed">Which keys each query may see, broadcastable to <c>[B,1,T,S]</c>; null when all (or when <paramref name="CausalOnly"/>).</param>
 /// <param name="CausalOnly">Plain causal masking with nothing else: kernels may use the causal flag instead of a tensor.</param>
 /// <param name="OwnsAllowed">Whether <paramref name="Allowed"/> was built for this call (and is disposed with the plan) rather than cached.</param>
-internal readonly record struct MaskPlan(Tensor? Allowed, bool CausalOnly, bool OwnsAllowed) : IDisposable
+/// <param name="Additive">The cached additive form of a shape-only <paramref name="Allowed"/> (0 or a large negative number), when asked for.</param>
+internal readonly record struct MaskPlan(Tensor? Allowed, bool CausalOnly, bool OwnsAllowed, Tensor? Additive = null) : IDisposable
 {
     public void Dispose()
     {
@@ -28,8 +29,11 @@ internal sealed class AttentionMasks
 {
     private readonly object gate = new();
     private (Tensor Mask, (long, long, TorchSharp.DeviceType, int) Key)? structural;
+    private (Tensor Mask, Tensor Source, ScalarType Type)? additive;
 
-    public MaskPlan Plan(AttentionOptions options, long length, long keyLength, Device device, Tensor? padding, Tensor? queryGroups, Tensor? keyGroups)
+    // additiveIn: the kernel takes no causal flag but an additive mask of this element type, so plain causal masking
+    // comes as a tensor too, and shape-only masks come with their cached additive form.
+    public MaskPlan Plan(AttentionOptions options, long length, long keyLength, Device device, Tensor? padding, Tensor? queryGroups, Tensor? keyGroups, ScalarType? additiveIn = null)
     {
         var shaped = options.Causal || options.Prefix is not null;
         if (padding is null && queryGroups is null)
@@ -39,11 +43,12 @@ internal sealed class AttentionMasks
                 return new MaskPlan(null, false, false);
             }
             // A window at least as long as the sequence hides nothing.
-            if (options.Causal && options.Prefix is null && (options.Window is null || options.Window >= length) && length == keyLength)
+            if (additiveIn is null && options.Causal && options.Prefix is null && (options.Window is null || options.Window >= length) && length == keyLength)
             {
                 return new MaskPlan(null, true, false);
             }
-            return new MaskPlan(Structural(options, length, keyLength, device), false, false);
+            var allowedByShape = Structural(options, length, keyLength, device);
+            return new MaskPlan(allowedByShape, false, false, additiveIn is { } type ? Additive(allowedByShape, type) : null);
         }
 
         using var scope = NewDisposeScope();
@@ -73,6 +78,22 @@ internal sealed class AttentionMasks
             var mask = BuildStructural(options, length, keyLength, device);
             structural = (mask, key);
             return mask;
+        }
+    }
+
+    // The additive form of the cached structural mask, for the last element type asked for.
+    private Tensor Additive(Tensor allowed, ScalarType type)
+    {
+        lock (gate)
+        {
+            if (additive is { } cached && ReferenceEquals(cached.Source, allowed) && cached.Type == type)
+            {
+                return cached.Mask;
+            }
+            using var scope = NewDisposeScope();
+            var mask = zeros(allowed.shape, type, allowed.device).masked_fill_(allowed.logical_not(), AttentionKernels.Hidden);
+            additive = (mask.DetachFromDisposeScope(), allowed, type);
+            return additive.Value.Mask;
         }
     }
 

@@ -1,0 +1,52 @@
+using System;
+
+namespace Torchwright.Runtime.Blocks;
+
+/// <summary>The kernel the fused attention path runs.</summary>
+public enum AttentionKernel
+{
+    /// <summary>Explicit scores where they are faster and fit in 32 MB, <c>scaled_dot_product_attention</c> elsewhere.</summary>
+    Automatic,
+
+    /// <summary>Scores held explicitly: two batched GEMMs around a softmax (fastest on CPUs at small and medium sizes).</summary>
+    ExplicitScores,
+
+    /// <summary>TorchSharp's <c>scaled_dot_product_attention</c>, which never holds the whole score matrix.</summary>
+    ScaledDotProduct,
+}
+
+/// <summary>
+/// Overrides the attention kernel choice on the current thread, e.g. to keep memory flat at long sequence lengths
+/// with <see cref="AttentionKernel.ScaledDotProduct"/>, or to compare kernels. The reference path is unaffected.
+/// </summary>
+public static class AttentionKernelChoice
+{
+    [ThreadStatic]
+    private static AttentionKernel current;
+
+    /// <summary>The kernel asked for on this thread; <see cref="AttentionKernel.Automatic"/> unless inside <see cref="Use"/>.</summary>
+    public static AttentionKernel Current => current;
+
+    /// <summary>Runs the fused attention of this thread with <paramref name="kernel"/> until the result is disposed.</summary>
+    /// <param name="kernel">The kernel to use.</param>
+    public static IDisposable Use(AttentionKernel kernel)
+    {
+        var previous = current;
+        current = kernel;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(AttentionKernel previous) : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                current = previous;
+            }
+        }
+    }
+}
