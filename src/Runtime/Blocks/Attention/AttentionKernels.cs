@@ -102,15 +102,18 @@ internal static class AttentionKernels
     }
 
     /// <summary>
-    /// The fast explicit kernel: pre-scaled queries times keys (one batched GEMM), the mask added in place, softmax
+    /// The fast explicit kernel: queries times keys (one batched GEMM), scaled and masked in place, softmax
     /// (in fp32 for low-precision inputs, as autocast does), weighted sum. Its backward is GEMMs and one softmax backward.
     /// </summary>
     public static Tensor Explicit(AttentionOptions options, Tensor query, Tensor key, Tensor value, MaskPlan plan, Tensor? bias, bool training)
     {
         using var scope = NewDisposeScope();
         (key, value) = ShareHeads(options, key, value);
-        var scaled = options.Scaled ? query * (1.0 / Math.Sqrt(options.HeadWidth)) : query;
-        var scores = scaled.matmul(key.transpose(-2, -1));
+        var scores = query.matmul(key.transpose(-2, -1));
+        if (options.Scaled)
+        {
+            scores.mul_(1.0 / Math.Sqrt(options.HeadWidth)); // in place: the product's backward does not read its output
+        }
         var mask = plan.Additive is { } cached && cached.dtype == scores.dtype
             ? (bias is null ? cached : cached + bias.to(scores.dtype))
             : AdditiveMask(plan.Allowed, bias, scores.dtype);
