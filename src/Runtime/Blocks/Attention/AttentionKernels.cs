@@ -10,8 +10,8 @@ namespace Torchwright.Runtime.Blocks;
 /// </summary>
 internal static class AttentionKernels
 {
-    /// <summary>The score of a key a query may not see: large and negative, not −∞, so a fully masked row stays finite.</summary>
-    internal const double Hidden = -1e9;
+    // The score of a key a query may not see: large and negative, not −∞, so a fully masked row stays finite.
+    private const double Hidden = -1e9;
 
     /// <summary>
     /// <c>scaled_dot_product_attention</c> for every option: unscaled scores by pre-scaling the queries,
@@ -114,9 +114,7 @@ internal static class AttentionKernels
         {
             scores.mul_(1.0 / Math.Sqrt(options.HeadWidth)); // in place: the product's backward does not read its output
         }
-        var mask = plan.Additive is { } cached && cached.dtype == scores.dtype
-            ? (bias is null ? cached : cached + bias.to(scores.dtype))
-            : AdditiveMask(plan.Allowed, bias, scores.dtype);
+        var mask = AdditiveMask(plan.Allowed, bias, scores.dtype, plan.Additive);
         if (mask is not null)
         {
             scores.add_(mask);
@@ -174,15 +172,28 @@ internal static class AttentionKernels
         return repeats == 1 ? (key, value) : (key.repeat_interleave(repeats, 1), value.repeat_interleave(repeats, 1));
     }
 
-    private static Tensor? AdditiveMask(Tensor? allowed, Tensor? bias, ScalarType dtype)
+    /// <summary>
+    /// 0 where <paramref name="allowed"/> is true, a large negative score elsewhere, plus <paramref name="bias"/>; null when
+    /// neither is given. <paramref name="cachedAllowed"/>, the additive form of <paramref name="allowed"/> made earlier,
+    /// is used instead of building it when its element type matches.
+    /// </summary>
+    internal static Tensor? AdditiveMask(Tensor? allowed, Tensor? bias, ScalarType dtype, Tensor? cachedAllowed = null)
     {
         if (allowed is null)
         {
             return bias?.to(dtype);
         }
-        var hidden = zeros(1, dtype: dtype, device: allowed.device).fill_(Hidden);
-        var open = zeros(1, dtype: dtype, device: allowed.device);
-        var additive = where(allowed, open, hidden);
+        Tensor additive;
+        if (cachedAllowed is not null && cachedAllowed.dtype == dtype)
+        {
+            additive = cachedAllowed;
+        }
+        else
+        {
+            var hidden = zeros(1, dtype: dtype, device: allowed.device).fill_(Hidden);
+            var open = zeros(1, dtype: dtype, device: allowed.device);
+            additive = where(allowed, open, hidden);
+        }
         return bias is null ? additive : additive + bias.to(dtype);
     }
 

@@ -91,7 +91,7 @@ internal sealed class AttentionMasks
                 return cached.Mask;
             }
             using var scope = NewDisposeScope();
-            var mask = zeros(allowed.shape, type, allowed.device).masked_fill_(allowed.logical_not(), AttentionKernels.Hidden);
+            var mask = AttentionKernels.AdditiveMask(allowed, null, type)!;
             additive = (mask.DetachFromDisposeScope(), allowed, type);
             return additive.Value.Mask;
         }
