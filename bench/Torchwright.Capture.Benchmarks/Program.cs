@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Running;
 using static TorchSharp.torch;
 
@@ -58,7 +59,9 @@ public static class Program
         }
 
         CaptureBenchmarks.Selected = RunKeys();
-        var summary = BenchmarkRunner.Run<CaptureBenchmarks>(BenchConfig.Create(options));
+        var summary = BenchmarkRunner.Run<CaptureBenchmarks>(
+            BenchConfig.Create(options, quickWarmups: 2, quickIterations: 7, quickIterationMilliseconds: 250)
+                .AddDiagnoser(MemoryDiagnoser.Default)); // managed bytes allocated per call
         var reports = summary.Reports
             .Where(r => r.ResultStatistics is not null)
             .ToDictionary(r => (string)r.BenchmarkCase.Parameters[nameof(CaptureBenchmarks.RunKey)]);
