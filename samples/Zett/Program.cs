@@ -15,9 +15,9 @@ namespace Torchwright.Samples.Zett;
 /// <summary>
 /// Trains the tiny base model on GPT-2's first 256 merges and freezes it, trains the ZeTT hypernetwork for it
 /// (identity warm-up, then sampled tokenizers), and then switches the frozen model live to other tokenizers —
-/// GPT-2 with twice the merges (held out) and <c>cl100k_base</c> restricted to the tokens of the evaluation
-/// text — printing tokens per byte and bits per byte before and after as a table. Writes metrics, loss plots
-/// and a summary under artifacts/zett/.
+/// its own with predicted embeddings, GPT-2 with twice the merges (held out) and <c>cl100k_base</c> restricted to
+/// the tokens of the evaluation text — printing tokens per byte and bits per byte before and after as a table,
+/// then dynamic tokenization at a fifth fewer tokens. Writes metrics, loss plots and a summary under artifacts/zett/.
 /// </summary>
 internal static class Program
 {
@@ -44,8 +44,14 @@ internal static class Program
         var bytes = chunks.Sum(c => System.Text.Encoding.UTF8.GetByteCount(c));
         var rows = new List<Row>();
         using (var original = VocabularyEmbeddings.Original(zett.Model))
+        using (var predicted = zett.Predict(zett.Original))
         {
             rows.Add(Measure("GPT-2, 256 merges (original)", "own embeddings", zett.Original, original, zett, chunks, bytes));
+            rows.Add(Measure("GPT-2, 256 merges (original)", "hypernetwork", zett.Original, predicted, zett, chunks, bytes));
+            using var cosineIn = nn.functional.cosine_similarity(predicted.Input, original.Input, 1).mean();
+            using var cosineOut = nn.functional.cosine_similarity(predicted.Output, original.Output, 1).mean();
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"identity: mean cos(Ê_in, E_in) {cosineIn.item<float>():F3}, mean cos(Ê_out, E_out) {cosineOut.item<float>():F3}"));
         }
         var heldOut = zett.Sampler.HeldOut();
         using (var predicted = zett.Predict(heldOut))
@@ -78,8 +84,11 @@ internal static class Program
                 (row.BitsPerByte / rows[0].BitsPerByte).ToString("F3", CultureInfo.InvariantCulture) + "x");
         }
         AnsiConsole.Write(table);
+        var dynamic = MeasureDynamic(zett, chunks, zett.EvaluationChunks(128).Skip(64).ToList());
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"dynamic tokenization, m = {dynamic.Merges} merges per batch of {DynamicBatch}: {dynamic.Reduction:P1} fewer tokens, bits/byte {dynamic.Before:F4} -> {dynamic.After:F4} ({dynamic.After / dynamic.Before:F3}x)"));
         var summary = Path.Combine(output, "summary.json");
-        File.WriteAllText(summary, JsonSerializer.Serialize(new { quick, settings = settings with { OutputDirectory = null }, rows }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(summary, JsonSerializer.Serialize(new { quick, settings = settings with { OutputDirectory = null }, rows, dynamic }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(summary)}, metrics and loss plots under {Markup.Escape(output)}");
         return 0;
     }
@@ -96,6 +105,23 @@ internal static class Program
         using var batch = vocabulary.Batch(zett.Model.Config.Context);
         return new Row(tokenizer, embeddings, vocabulary.Tokens.Count, (double)tokens / bytes, LanguageModelScoring.BitsPerByte(zett.Model, matrices, batch));
     }
+
+    private const int DynamicBatch = 16;
+
+    // Dynamic tokenization at a fifth fewer tokens: m from a merges→length table measured on other chunks.
+    private static DynamicRow MeasureDynamic(ZettExperiment zett, List<string> chunks, List<string> tableChunks)
+    {
+        List<IReadOnlyList<string>> Batches(List<string> texts) =>
+            texts.Chunk(DynamicBatch).Select(b => (IReadOnlyList<string>)b.ToList()).ToList();
+        var merges = MergeTable.Measure(zett.Original, Batches(tableChunks), 200).MergesFor(0.21);
+        var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
+        var scores = Batches(chunks).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0),
+            After: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges))).ToList();
+        return new DynamicRow(merges, 1 - (double)scores.Sum(s => s.After.TokensAfter) / scores.Sum(s => s.After.TokensBefore),
+            scores.Average(s => s.Before.BitsPerByte), scores.Average(s => s.After.BitsPerByte));
+    }
+
+    private sealed record DynamicRow(int Merges, double Reduction, double Before, double After);
 
     private sealed record Row(string Tokenizer, string Embeddings, int Vocabulary, double TokensPerByte, double BitsPerByte);
 }

@@ -9,6 +9,9 @@ namespace Torchwright.Models.Zett;
 /// adjacent pair inside a pretoken across all sequences of the batch, and merge the most frequent pair that
 /// <see cref="MergeRules"/> allows, everywhere. Tokens are kept per pretoken, so a merge can never join two
 /// pretokens; every merge re-checks that the merged token lies inside one pretoken and throws otherwise.
+/// With noise (how the hypernetwork's training draws tokenizers from a batch) the pair is chosen by its log
+/// count plus scaled Gumbel noise: scale 0 is the most frequent pair, scale 1 draws a pair in proportion to
+/// its count.
 /// </summary>
 public sealed class DynamicMerges
 {
@@ -41,11 +44,22 @@ public sealed class DynamicMerges
 
     /// <summary>Applies up to <paramref name="count"/> more merges; returns how many were possible.</summary>
     /// <param name="count">m.</param>
-    public int Apply(int count)
+    public int Apply(int count) => Apply(count, null, 0);
+
+    /// <summary>Applies up to <paramref name="count"/> more merges, each chosen with noise; returns how many were possible.</summary>
+    /// <param name="count">m.</param>
+    /// <param name="random">Source of the noise (unused when <paramref name="noise"/> is 0).</param>
+    /// <param name="noise">Scale of the Gumbel noise added to each pair's log count, at least 0.</param>
+    public int Apply(int count, Random? random, double noise)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(noise);
+        if (noise > 0)
+        {
+            ArgumentNullException.ThrowIfNull(random);
+        }
         for (var done = 0; done < count; done++)
         {
-            var best = MostFrequentAllowedPair();
+            var best = BestAllowedPair(random, noise);
             if (best is null)
             {
                 return done;
@@ -56,7 +70,7 @@ public sealed class DynamicMerges
         return count;
     }
 
-    private (byte[] Left, byte[] Right)? MostFrequentAllowedPair()
+    private (byte[] Left, byte[] Right)? BestAllowedPair(Random? random, double noise)
     {
         var counts = new Dictionary<(byte[], byte[]), int>(PairComparer.Instance);
         var order = new List<(byte[], byte[])>();
@@ -76,8 +90,11 @@ public sealed class DynamicMerges
                 }
             }
         }
-        // Most frequent first; ties go to the pair seen first, so the result does not depend on hashing.
-        foreach (var pair in order.OrderByDescending(p => counts[p]))
+        // Best first; ties go to the pair seen first, so the result does not depend on hashing.
+        var ranked = noise == 0
+            ? order.OrderByDescending(p => (double)counts[p])
+            : order.OrderByDescending(p => Math.Log(counts[p]) + noise * Gumbel(random!));
+        foreach (var pair in ranked)
         {
             if (MergeRules.IsAllowed(pair.Item1, pair.Item2))
             {
@@ -86,6 +103,8 @@ public sealed class DynamicMerges
         }
         return null;
     }
+
+    private static double Gumbel(Random random) => -Math.Log(-Math.Log(Math.Clamp(random.NextDouble(), 1e-12, 1 - 1e-12)));
 
     private void MergeEverywhere(byte[] left, byte[] right)
     {

@@ -36,22 +36,14 @@ public static class DynamicTokenization
         ArgumentNullException.ThrowIfNull(cache);
         var merger = new DynamicMerges(original, texts);
         var applied = merger.Apply(merges);
-        var sequences = merger.Sequences();
-        var added = sequences.SelectMany(s => s).Where(t => !original.TryGetId(t, out _)).Distinct(ByteTokens.Comparer).ToList();
-        var tokens = original.Tokens.Concat(added).ToList();
-        var idOf = new Dictionary<byte[], int>(ByteTokens.Comparer);
-        for (var id = 0; id < tokens.Count; id++)
-        {
-            idOf.TryAdd(tokens[id], id);
-        }
-        var ids = sequences.Select(s => (IReadOnlyList<int>)s.Select(t => idOf[t]).Prepend(original.BosId).ToList()).ToList();
+        var merged = MergedTokenization.From(original, merger);
         // Rows as long as the longest sequence (up to the context): shorter sequences are what dynamic tokenization buys.
-        var length = Math.Min(model.Config.Context, ids.Max(s => s.Count) - 1);
-        using var batch = TokenBatch.Build(ids, length, id => tokens[id].Length, original.BosId);
+        using var batch = merged.Batch(Math.Min(model.Config.Context, merged.LongestTargets));
         using var scope = NewDisposeScope();
         var dim = model.Config.Dim;
         var input = model.InputEmbeddings.detach();
         var output = model.OutputEmbeddings.detach();
+        var added = merged.Added;
         if (added.Count > 0)
         {
             var rows = cache.Rows(added);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace Torchwright.Models.Zett;
@@ -28,18 +29,47 @@ public static class HypernetworkPrediction
         using var _ = no_grad();
         using var pieces = TokenPieces.Decompose(original, tokens, hypernetwork.Config.MaxPieces);
         using var source = Source(model);
+        using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
-        for (long start = 0; start < pieces.Count; start += chunk)
+        for (var start = 0; start < pieces.Count; start += chunk)
         {
-            var length = Math.Min(chunk, pieces.Count - start);
-            parts.Add(hypernetwork.forward(pieces.Ids.narrow(0, start, length), pieces.Real.narrow(0, start, length), source));
+            using var part = pieces.Rows(start, (int)Math.Min(chunk, pieces.Count - start));
+            parts.Add(Run(hypernetwork, part, source));
         }
-        using var predicted = cat(parts, 0);
-        foreach (var part in parts)
+        var embeddings = VocabularyEmbeddings.FromPredicted(cat(parts, 0));
+        return new VocabularyEmbeddings(embeddings.Input.contiguous().MoveToOuterDisposeScope(), embeddings.Output.contiguous().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The hypernetwork's <c>[Ê_in | Ê_out]</c> for every token of <paramref name="pieces"/>, <c>[N, 2d]</c>, with
+    /// gradients. Tokens are grouped by their number of pieces and each group runs only as wide as its pieces:
+    /// padding takes no part in the result (the trunk masks padded keys and pools position 0), and most tokens of a
+    /// vocabulary are one or two pieces, so running every token at the full width L would mostly compute padding.
+    /// </summary>
+    /// <param name="hypernetwork">The hypernetwork.</param>
+    /// <param name="pieces">The tokens' decomposition.</param>
+    /// <param name="source">The original <c>[E_in | E_out]</c>.</param>
+    public static Tensor Run(ZettHypernetwork hypernetwork, TokenPieces pieces, Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(hypernetwork);
+        ArgumentNullException.ThrowIfNull(pieces);
+        using var scope = NewDisposeScope();
+        var width = (int)pieces.Ids.shape[1];
+        var groups = Enumerable.Range(0, pieces.Counts.Length).GroupBy(t => Math.Min(pieces.Counts[t], width)).OrderBy(g => g.Key).ToList();
+        var order = new List<long>(pieces.Counts.Length);
+        var parts = new List<Tensor>(groups.Count);
+        foreach (var group in groups)
         {
-            part.Dispose();
+            var rows = tensor(group.Select(t => (long)t).ToArray());
+            order.AddRange(group.Select(t => (long)t));
+            parts.Add(hypernetwork.forward(pieces.Ids.index_select(0, rows).narrow(1, 0, group.Key), pieces.Real.index_select(0, rows).narrow(1, 0, group.Key), source));
         }
-        var embeddings = VocabularyEmbeddings.FromPredicted(predicted);
-        return new VocabularyEmbeddings(embeddings.Input.contiguous(), embeddings.Output.contiguous());
+        // Back to the tokens' order: row i of the result is token i.
+        var inverse = new long[order.Count];
+        for (var i = 0; i < order.Count; i++)
+        {
+            inverse[order[i]] = i;
+        }
+        return cat(parts, 0).index_select(0, tensor(inverse)).MoveToOuterDisposeScope();
     }
 }

@@ -8,7 +8,7 @@ namespace Torchwright.Models.Zett;
 /// <summary>
 /// ZeTT's training of the hypernetwork against a frozen base model. First an identity warm-up on the original
 /// vocabulary (each token its own single piece; loss: mean squared distance of Ê_in and Ê_out to E_in and
-/// E_out). Then, each step, a tokenizer drawn from <see cref="TokenizerSampler"/> tokenizes the batch, the
+/// E_out). Then, each step, a tokenizer drawn from <see cref="TokenizerSampler"/> for the batch tokenizes it, the
 /// hypernetwork predicts embeddings for its whole vocabulary, and the loss is the base model's next-token
 /// cross-entropy with softmax over that vocabulary plus λ_lex times the same squared distance for the
 /// tokens that are single original tokens.
@@ -36,11 +36,11 @@ public static class HypernetworkTraining
         var identity = Trainer.Run(hypernetwork, step => IdentityLoss(hypernetwork, source, original.Count), Options(settings.IdentityLearningRate, settings, settings.IdentitySteps, "zett-identity", showProgress));
         var transfer = Trainer.Run(hypernetwork, step =>
         {
-            var vocabulary = sampler.Sample(step.Random);
             var chunks = TextChunks.Sample(text, settings.BatchSize, settings.ChunkLength, step.Random);
-            using var batch = BaseModelTraining.Batch(vocabulary, chunks, model.Config.Context);
-            using var pieces = TokenPieces.Decompose(original, vocabulary.Tokens, hypernetwork.Config.MaxPieces);
-            var predicted = VocabularyEmbeddings.FromPredicted(hypernetwork.forward(pieces.Ids, pieces.Real, source));
+            var sampled = sampler.Sample(chunks, step.Random);
+            using var batch = sampled.Batch(model.Config.Context);
+            using var pieces = TokenPieces.Decompose(original, sampled.Tokens, hypernetwork.Config.MaxPieces);
+            var predicted = VocabularyEmbeddings.FromPredicted(HypernetworkPrediction.Run(hypernetwork, pieces, source));
             var lmLoss = LanguageModelScoring.Loss(model, predicted, batch);
             var single = Enumerable.Range(0, pieces.Counts.Length).Where(t => pieces.Counts[t] == 1).Select(t => (long)t).ToArray();
             if (single.Length == 0)
@@ -82,10 +82,9 @@ public static class HypernetworkTraining
 
     private static Tensor IdentityLoss(ZettHypernetwork hypernetwork, Tensor source, int count)
     {
-        var maxPieces = hypernetwork.Config.MaxPieces;
-        var ids = arange(count, dtype: ScalarType.Int64).unsqueeze(1).expand(count, maxPieces).contiguous();
-        var real = zeros(count, maxPieces, dtype: ScalarType.Bool);
-        real.select(1, 0).fill_(true);
+        // Each original token is its own single piece.
+        var ids = arange(count, dtype: ScalarType.Int64).unsqueeze(1);
+        var real = ones(count, 1, dtype: ScalarType.Bool);
         var predicted = VocabularyEmbeddings.FromPredicted(hypernetwork.forward(ids, real, source));
         return SquaredDistance(predicted.Input, predicted.Output, source);
     }

@@ -42,6 +42,12 @@ public sealed record TokenPieces(Tensor Ids, Tensor Real, int[] Counts) : IDispo
             counts);
     }
 
+    /// <summary>The decomposition of tokens <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1 (views of these tensors).</summary>
+    /// <param name="start">First token.</param>
+    /// <param name="count">Number of tokens.</param>
+    public TokenPieces Rows(int start, int count) =>
+        new(Ids.narrow(0, start, count), Real.narrow(0, start, count), Counts.AsSpan(start, count).ToArray());
+
     /// <summary>Number of tokens decomposed.</summary>
     public long Count => Ids.shape[0];
 

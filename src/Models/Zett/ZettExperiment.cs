@@ -6,20 +6,17 @@ using Torchwright.Runtime.Training;
 namespace Torchwright.Models.Zett;
 
 /// <summary>
-/// The whole tiny ZeTT setup, built in order: GPT-2's first merges as the original tokenizer, a base model
-/// trained on it and frozen, the tokenizer distribution, and a hypernetwork trained on that distribution.
-/// Training and evaluation text are disjoint draws of the same prose generator.
+/// The whole tiny ZeTT setup, built in order: the corpus (<see cref="ZettCorpus"/>: texts, GPT-2's first merges
+/// as the original tokenizer, the tokenizer distribution), a base model trained on the original tokenizer and
+/// frozen, and a hypernetwork trained on the distribution.
 /// </summary>
 public sealed class ZettExperiment : IDisposable
 {
-    private ZettExperiment(ZettSettings settings, string trainingText, string evaluationText, TokenizerSampler sampler,
-        ZettLanguageModel model, TrainingResult modelTraining, ZettHypernetwork hypernetwork, TrainingResult identity, TrainingResult transfer)
+    private ZettExperiment(ZettCorpus corpus, ZettLanguageModel model, TrainingResult modelTraining, ZettHypernetwork hypernetwork,
+        TrainingResult identity, TrainingResult transfer)
     {
-        Settings = settings;
-        TrainingText = trainingText;
-        EvaluationText = evaluationText;
-        Sampler = sampler;
-        Original = sampler.Original();
+        Corpus = corpus;
+        Original = corpus.Sampler.Original();
         Model = model;
         ModelTraining = modelTraining;
         Hypernetwork = hypernetwork;
@@ -33,27 +30,26 @@ public sealed class ZettExperiment : IDisposable
     public static ZettExperiment Run(ZettSettings settings, bool showProgress = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var trainingText = SyntheticText.Generate(400_000, settings.Seed);
-        var evaluationText = SyntheticText.Generate(100_000, settings.Seed + 1000);
-        var ranks = TiktokenRanks.Gpt2();
-        var originalRanks = 256 + settings.OriginalMerges;
-        var sampler = new TokenizerSampler(ranks, originalRanks, 256 + settings.PoolFactor * settings.OriginalMerges);
-        var (model, modelTraining) = BaseModelTraining.Train(settings, sampler.Original(), trainingText, showProgress);
-        var (hypernetwork, identity, transfer) = HypernetworkTraining.Train(settings, model, sampler, trainingText, showProgress);
-        return new ZettExperiment(settings, trainingText, evaluationText, sampler, model, modelTraining, hypernetwork, identity, transfer);
+        var corpus = ZettCorpus.Create(settings);
+        var (model, modelTraining) = BaseModelTraining.Train(settings, corpus.Sampler.Original(), corpus.TrainingText, showProgress);
+        var (hypernetwork, identity, transfer) = HypernetworkTraining.Train(settings, model, corpus.Sampler, corpus.TrainingText, showProgress);
+        return new ZettExperiment(corpus, model, modelTraining, hypernetwork, identity, transfer);
     }
 
+    /// <summary>Texts and tokenizers.</summary>
+    public ZettCorpus Corpus { get; }
+
     /// <summary>The settings it was built with.</summary>
-    public ZettSettings Settings { get; }
+    public ZettSettings Settings => Corpus.Settings;
 
     /// <summary>Text the base model and hypernetwork trained on.</summary>
-    public string TrainingText { get; }
+    public string TrainingText => Corpus.TrainingText;
 
     /// <summary>Text no training step saw.</summary>
-    public string EvaluationText { get; }
+    public string EvaluationText => Corpus.EvaluationText;
 
     /// <summary>The tokenizer distribution.</summary>
-    public TokenizerSampler Sampler { get; }
+    public TokenizerSampler Sampler => Corpus.Sampler;
 
     /// <summary>The base model's tokenizer.</summary>
     public BpeVocabulary Original { get; }
@@ -75,7 +71,7 @@ public sealed class ZettExperiment : IDisposable
 
     /// <summary>Evaluation chunks: consecutive pieces of <see cref="EvaluationText"/>.</summary>
     /// <param name="count">How many.</param>
-    public List<string> EvaluationChunks(int count) => TextChunks.Consecutive(EvaluationText, count, Settings.ChunkLength);
+    public List<string> EvaluationChunks(int count) => Corpus.EvaluationChunks(count);
 
     /// <summary>Hypernetwork embeddings for every token of <paramref name="vocabulary"/>.</summary>
     /// <param name="vocabulary">Any tokenizer over the same bytes.</param>

@@ -34,10 +34,10 @@ public partial class ZettHypernetwork
     private partial Tensor InputProjector(Tensor x);
 
     [LearnedPositions("MaxPieces", "Hidden", Name = "positions")]
-    private partial Tensor Positions([Shape("N,MaxPieces,Hidden")] Tensor x);
+    private partial Tensor Positions([Shape("N,P,Hidden")] Tensor x);
 
     [TransformerStack("Layers", "Hidden", "Heads", MlpHidden = "Intermediate", Name = "trunk")]
-    private partial Tensor Trunk([Shape("N,MaxPieces,Hidden")] Tensor x, Tensor padding);
+    private partial Tensor Trunk([Shape("N,P,Hidden")] Tensor x, Tensor padding);
 
     [LayerNorm("Hidden", Name = "trunk_norm")]
     private partial Tensor TrunkNorm(Tensor x);
@@ -55,13 +55,13 @@ public partial class ZettHypernetwork
     private partial Tensor OutputHead(Tensor x);
 
     /// <summary>Predicted input and output embeddings, side by side: <c>[Ê_in | Ê_out]</c>.</summary>
-    /// <param name="pieces">Original ids of each token's pieces, <c>[N, MaxPieces]</c>; ids at or above V take fallback embeddings.</param>
-    /// <param name="real">True where a piece is real, <c>[N, MaxPieces]</c>; the first piece of every token must be real.</param>
+    /// <param name="pieces">Original ids of each token's pieces, <c>[N, P]</c> with P at most MaxPieces; ids at or above V take fallback embeddings.</param>
+    /// <param name="real">True where a piece is real, <c>[N, P]</c>; the first piece of every token must be real.</param>
     /// <param name="source">The original <c>[E_in | E_out]</c>, <c>[V, SourceDim]</c>.</param>
     [Forward]
     [return: Shape("N,TargetDim*2")]
-    public Tensor Forward([Shape("N,MaxPieces", Elements = ElementKind.Integer)] Tensor pieces,
-        [Shape("N,MaxPieces", Elements = ElementKind.Boolean)] Tensor real, [Shape("V,SourceDim")] Tensor source)
+    public Tensor Forward([Shape("N,P", Elements = ElementKind.Integer)] Tensor pieces,
+        [Shape("N,P", Elements = ElementKind.Boolean)] Tensor real, [Shape("V,SourceDim")] Tensor source)
     {
         var table = cat(new[] { source, FallbackEmbeddings() }, 0);
         var clamped = pieces.clamp(0, table.shape[0] - 1);

@@ -9,8 +9,8 @@ public sealed record ZettSettings
     /// <summary>GPT-2 merges kept in the original tokenizer (it has 256 + this + begin-of-text tokens).</summary>
     public int OriginalMerges { get; init; } = 256;
 
-    /// <summary>Extra merges of sampled tokenizers come from ranks below 256 + this × merges.</summary>
-    public int PoolFactor { get; init; } = 4;
+    /// <summary>The most merges a sampled tokenizer makes on its batch (40 shorten a batch by about a fifth).</summary>
+    public int MaxBatchMerges { get; init; } = 80;
 
     /// <summary>Characters per training or evaluation chunk.</summary>
     public int ChunkLength { get; init; } = 160;
@@ -31,16 +31,16 @@ public sealed record ZettSettings
     public ZettHypernetworkConfig Hypernetwork { get; init; } = new();
 
     /// <summary>Identity warm-up steps on the original vocabulary.</summary>
-    public int IdentitySteps { get; init; } = 250;
+    public int IdentitySteps { get; init; } = 500;
 
     /// <summary>Peak learning rate of the identity warm-up (a plain regression, so it takes a higher rate).</summary>
     public double IdentityLearningRate { get; init; } = 3e-3;
 
     /// <summary>Steps over sampled tokenizers.</summary>
-    public int TransferSteps { get; init; } = 300;
+    public int TransferSteps { get; init; } = 600;
 
     /// <summary>Peak learning rate of the hypernetwork.</summary>
-    public double HypernetworkLearningRate { get; init; } = 1e-3;
+    public double HypernetworkLearningRate { get; init; } = 3e-3;
 
     /// <summary>λ_lex, the weight of the lexical MSE.</summary>
     public double LexicalWeight { get; init; } = 0.5;

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace Torchwright.Models.Tests.Zett;
 
-/// <summary>Checks 3 and 4: dynamic tokenization's cost in bits per byte, and the merges→length table's accuracy.</summary>
+/// <summary>Check 3: dynamic tokenization's cost in bits per byte.</summary>
 [Collection(ZettCollection.Name)]
 public class ZettDynamicTests(TrainedZett trained, ITestOutputHelper output)
 {
@@ -17,7 +17,7 @@ public class ZettDynamicTests(TrainedZett trained, ITestOutputHelper output)
     private static List<IReadOnlyList<string>> Batches(List<string> chunks, int skip, int count) =>
         Enumerable.Range(0, count).Select(b => (IReadOnlyList<string>)chunks.Skip(skip + b * BatchSize).Take(BatchSize).ToList()).ToList();
 
-    private const string NotReproduced = "Not reproduced at the tiny budget: m = 40 merges gave 20.9% fewer tokens, but bits/byte rose from 0.297 to 1.238 (4.17x; the claim is <= 1.05x) because the hypernetwork's embeddings for merged tokens are poor (see the transfer test). The no-crossing assertion on every merge passes in DynamicMergesTests. Remove the Skip to re-run.";
+    private const string NotReproduced = "Not reproduced at the default tiny budget (600 transfer steps): m = 40 merges gave 20.9% fewer tokens, and bits/byte rose from 0.297 to 0.492 (1.66x; the claim is <= 1.05x); see src/Models/Zett/README.md. The no-crossing assertion on every merge passes in DynamicMergesTests and TokenizerSamplerTests. Remove the Skip to re-run.";
 
     [Fact(Skip = NotReproduced)]
     public void Twenty_percent_fewer_tokens_cost_at_most_five_percent_bits_per_byte()
@@ -43,29 +43,5 @@ public class ZettDynamicTests(TrainedZett trained, ITestOutputHelper output)
             $"m = {merges}: tokens {before} -> {after} ({reduction:P1} fewer); bits/byte {bitsBase / 4:F4} -> {bitsDynamic / 4:F4} ({bitsDynamic / bitsBase:F3}x); cache {cache.Misses} predicted, {cache.Hits} reused"));
         Assert.True(reduction >= Target, $"reduction {reduction:P1} < {Target:P0}");
         Assert.True(bitsDynamic <= 1.05 * bitsBase, $"bits/byte rose {bitsDynamic / bitsBase:F3}x");
-    }
-
-    [Fact]
-    public void Measured_reduction_matches_the_table_within_one_point()
-    {
-        var zett = trained.Experiment;
-        var chunks = zett.EvaluationChunks(BatchSize * 16);
-        var table = MergeTable.Measure(zett.Original, Batches(chunks, 0, 8), 200);
-        foreach (var target in new[] { 0.1, 0.2, 0.3 })
-        {
-            var merges = table.MergesFor(target);
-            long before = 0, after = 0;
-            foreach (var batch in Batches(chunks, BatchSize * 8, 8))
-            {
-                var merger = new DynamicMerges(zett.Original, batch);
-                merger.Apply(merges);
-                before += merger.TokenCounts[0];
-                after += merger.TokenCount;
-            }
-            var measured = 1 - (double)after / before;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"target {target:P0}: m = {merges}, table {table.Reduction(merges):P2}, measured on unseen batches {measured:P2}, difference {(measured - table.Reduction(merges)) * 100:F2} points"));
-            Assert.InRange(measured - table.Reduction(merges), -0.01, 0.01);
-        }
     }
 }
