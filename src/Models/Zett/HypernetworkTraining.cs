@@ -32,6 +32,7 @@ public static class HypernetworkTraining
         var hypernetwork = new ZettHypernetwork(settings.Hypernetwork with { SourceDim = 2 * dim, TargetDim = dim });
         var original = sampler.Original();
         using var source = HypernetworkPrediction.Source(model);
+        HypernetworkScalers.Fit(hypernetwork, source);
 
         var identity = Trainer.Run(hypernetwork, step => IdentityLoss(hypernetwork, source, original.Count), Options(settings.IdentityLearningRate, settings, settings.IdentitySteps, "zett-identity", showProgress));
         var transfer = Trainer.Run(hypernetwork, step =>

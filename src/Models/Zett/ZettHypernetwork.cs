@@ -17,15 +17,28 @@ public sealed record ZettHypernetworkConfig(int SourceDim = 128, int TargetDim =
 
 /// <summary>
 /// ZeTT's hypernetwork: for each token of a new vocabulary, its pieces under the original tokenizer are
-/// embedded with the original model's own <c>[E_in | E_out]</c> rows, projected to H, run through a small
-/// bidirectional transformer with learned positions and a key-padding mask, pooled at position 0, and mapped by
-/// two separate projector heads to an input and an output embedding for the base model.
+/// embedded with the original model's own <c>[E_in | E_out]</c> rows (through a frozen input scaler), projected
+/// to H, run through a small bidirectional transformer with learned positions and a key-padding mask, pooled at
+/// position 0, and mapped by two separate projector heads and a frozen output scaler to an input and an output
+/// embedding for the base model. The scalers are the identity until <see cref="HypernetworkScalers.Fit"/>.
 /// </summary>
 [Model(typeof(ZettHypernetworkConfig))]
 public partial class ZettHypernetwork
 {
     [Learned("Fallbacks,SourceDim", Name = "fallback_embeddings")]
     private partial Tensor FallbackEmbeddings();
+
+    [Learned("SourceDim", Std = 0, Name = "in_scaler_log_scale")]
+    private partial Tensor InLogScale();
+
+    [Learned("SourceDim", Std = 0, Name = "in_scaler_shift")]
+    private partial Tensor InShift();
+
+    [Learned("TargetDim*2", Std = 0, Name = "out_scaler_log_scale")]
+    private partial Tensor OutLogScale();
+
+    [Learned("TargetDim*2", Std = 0, Name = "out_scaler_shift")]
+    private partial Tensor OutShift();
 
     [Linear("SourceDim", "Hidden", Name = "input_linear")]
     private partial Tensor InputLinear(Tensor x);
@@ -63,11 +76,12 @@ public partial class ZettHypernetwork
     public Tensor Forward([Shape("N,P", Elements = ElementKind.Integer)] Tensor pieces,
         [Shape("N,P", Elements = ElementKind.Boolean)] Tensor real, [Shape("V,SourceDim")] Tensor source)
     {
-        var table = cat(new[] { source, FallbackEmbeddings() }, 0);
+        var table = cat(new[] { source * InLogScale().exp() + InShift(), FallbackEmbeddings() }, 0);
         var clamped = pieces.clamp(0, table.shape[0] - 1);
         var embedded = table.index_select(0, clamped.flatten());
         var hidden = InputProjector(InputLinear(embedded)).view(pieces.shape[0], pieces.shape[1], -1);
         var pooled = TrunkNorm(Trunk(Positions(hidden), real)).select(1, 0);
-        return cat(new[] { InputHead(InputHeadProjector(pooled)), OutputHead(OutputHeadProjector(pooled)) }, 1);
+        var predicted = cat(new[] { InputHead(InputHeadProjector(pooled)), OutputHead(OutputHeadProjector(pooled)) }, 1);
+        return predicted * OutLogScale().exp() + OutShift();
     }
 }
