@@ -8,6 +8,9 @@ namespace Torchwright.Models.Zett;
 /// <summary>Runs a trained hypernetwork for a whole vocabulary against a frozen base model.</summary>
 public static class HypernetworkPrediction
 {
+    /// <summary>Fewest tokens that <see cref="Run"/> gives a call of their own width.</summary>
+    public const int SmallestGroup = 128;
+
     /// <summary>The source matrix <c>[E_in | E_out]</c> of the base model, detached, <c>[V, 2d]</c>.</summary>
     /// <param name="model">The base model.</param>
     public static Tensor Source(ZettLanguageModel model)
@@ -42,9 +45,11 @@ public static class HypernetworkPrediction
 
     /// <summary>
     /// The hypernetwork's <c>[Ê_in | Ê_out]</c> for every token of <paramref name="pieces"/>, <c>[N, 2d]</c>, with
-    /// gradients. Tokens are grouped by their number of pieces and each group runs only as wide as its pieces:
-    /// padding takes no part in the result (the trunk masks padded keys and pools position 0), and most tokens of a
-    /// vocabulary are one or two pieces, so running every token at the full width L would mostly compute padding.
+    /// gradients. Tokens are grouped by their number of pieces and each group runs only as wide as its longest
+    /// token: padding takes no part in the result (the trunk masks padded keys and pools position 0), and most
+    /// tokens of a vocabulary have few pieces, so running every token at the full width L would mostly compute
+    /// padding. A group of fewer than <see cref="SmallestGroup"/> tokens joins the next wider one, because at
+    /// these sizes a call costs more than the padding it saves.
     /// </summary>
     /// <param name="hypernetwork">The hypernetwork.</param>
     /// <param name="pieces">The tokens' decomposition.</param>
@@ -55,14 +60,22 @@ public static class HypernetworkPrediction
         ArgumentNullException.ThrowIfNull(pieces);
         using var scope = NewDisposeScope();
         var width = (int)pieces.Ids.shape[1];
-        var groups = Enumerable.Range(0, pieces.Counts.Length).GroupBy(t => Math.Min(pieces.Counts[t], width)).OrderBy(g => g.Key).ToList();
+        var byWidth = Enumerable.Range(0, pieces.Counts.Length).GroupBy(t => Math.Min(pieces.Counts[t], width)).OrderBy(g => g.Key).ToList();
         var order = new List<long>(pieces.Counts.Length);
-        var parts = new List<Tensor>(groups.Count);
-        foreach (var group in groups)
+        var parts = new List<Tensor>();
+        var pending = new List<long>();
+        for (var g = 0; g < byWidth.Count; g++)
         {
-            var rows = tensor(group.Select(t => (long)t).ToArray());
-            order.AddRange(group.Select(t => (long)t));
-            parts.Add(hypernetwork.forward(pieces.Ids.index_select(0, rows).narrow(1, 0, group.Key), pieces.Real.index_select(0, rows).narrow(1, 0, group.Key), source));
+            pending.AddRange(byWidth[g].Select(t => (long)t));
+            if (pending.Count < SmallestGroup && g < byWidth.Count - 1)
+            {
+                continue;
+            }
+            var rows = tensor(pending.ToArray());
+            var groupWidth = byWidth[g].Key;
+            parts.Add(hypernetwork.forward(pieces.Ids.index_select(0, rows).narrow(1, 0, groupWidth), pieces.Real.index_select(0, rows).narrow(1, 0, groupWidth), source));
+            order.AddRange(pending);
+            pending.Clear();
         }
         // Back to the tokens' order: row i of the result is token i.
         var inverse = new long[order.Count];

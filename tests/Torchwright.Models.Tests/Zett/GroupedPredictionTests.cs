@@ -30,7 +30,9 @@ public class GroupedPredictionTests
         TensorAssert.Close(full, grouped, 1e-5, "predicted embeddings");
         foreach (var ((name, parameter), gradient) in hypernetwork.named_parameters().Zip(groupedGradients))
         {
-            TensorAssert.Close(parameter.grad!, gradient, 1e-4, $"gradient of {name}");
+            // Sums over hundreds of tokens in another order: relative to the gradient's size.
+            var scale = parameter.grad!.abs().max().item<float>();
+            TensorAssert.Close(parameter.grad!, gradient, 1e-4 * scale + 1e-7, $"gradient of {name}");
         }
     }
 }
