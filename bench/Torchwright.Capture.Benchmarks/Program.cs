@@ -1,15 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Running;
-using static TorchSharp.torch;
 
 using Torchwright.Bench;
 
@@ -23,28 +18,13 @@ namespace Torchwright.Capture.Benchmarks;
 /// </summary>
 public static class Program
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static int Main(string[] args)
     {
-        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        if (!BenchRun.TryStart(args, out var run, out var childExitCode))
         {
-            return exitCode;
+            return childExitCode;
         }
-        var watch = Stopwatch.StartNew();
-        var options = BenchOptions.Parse(args);
-        if (options.Threads is { } threads)
-        {
-            set_num_threads(threads);
-        }
-        var machine = $"{Environment.ProcessorCount} logical cores, torch threads {get_num_threads()}, load average {LoadAverage()}";
-        Console.WriteLine($"{(options.Quick ? "quick" : "full")} run; {machine}");
-
+        var options = run.Options;
         var facts = BenchSize.All.ToDictionary(s => s.Name, s =>
         {
             using var eager = new CaptureWorkload(s, RunMode.Eager);
@@ -62,9 +42,7 @@ public static class Program
         var summary = BenchmarkRunner.Run<CaptureBenchmarks>(
             BenchConfig.Create(options, quickWarmups: 2, quickIterations: 7, quickIterationMilliseconds: 250)
                 .AddDiagnoser(MemoryDiagnoser.Default)); // managed bytes allocated per call
-        var reports = summary.Reports
-            .Where(r => r.ResultStatistics is not null)
-            .ToDictionary(r => (string)r.BenchmarkCase.Parameters[nameof(CaptureBenchmarks.RunKey)]);
+        var reports = BenchRun.Reports(summary, nameof(CaptureBenchmarks.RunKey));
 
         var results = BenchSize.All.Select(s =>
         {
@@ -82,34 +60,13 @@ public static class Program
 
         Console.WriteLine();
         Console.Write(Table(results));
-        var line = SummaryLine(results, options.Quick);
-        var report = new
+        run.Write("capture", new
         {
-            Run = options.Quick ? "quick" : "full",
-            Toolchain = "in-process",
-            Finished = DateTimeOffset.Now,
-            WallSeconds = watch.Elapsed.TotalSeconds,
-            Machine = machine,
-            Cpu = CpuName(),
-            LoadAverageAtEnd = LoadAverage(),
             Baseline = "eager generated forward (ByteGpt.forward under no_grad, result disposed)",
             Candidate = "ByteGpt.Capture(ids).Replay(ids): fixed buffers, in-place steps",
             Cases = results,
-            Summary = line,
-        };
-        Directory.CreateDirectory(options.ArtifactsDirectory);
-        var path = Path.Combine(options.ArtifactsDirectory, "capture.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + "\n");
-        Console.WriteLine($"wrote {path} after {watch.Elapsed.TotalSeconds:F0} s");
-        Console.WriteLine(line);
-
-        var missing = RunKeys().Where(k => !reports.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-        {
-            Console.Error.WriteLine($"no measurement for: {string.Join(", ", missing)}");
-            return 1;
-        }
-        return results.Any(r => r.TargetMet == false) ? 2 : 0;
+        }, SummaryLine(results, options.Quick));
+        return BenchRun.ExitCode(RunKeys(), reports.ContainsKey, results.Any(r => r.TargetMet == false));
     }
 
     /// <summary>Every run, eager before replay at each size.</summary>
@@ -149,13 +106,5 @@ public static class Program
         return $"capture{(quick ? " (quick)" : "")}: {string.Join("; ", parts)}; targets met {rows.Count(r => r.TargetMet == true)}/{rows.Count}";
     }
 
-    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    private static string CpuName()
-        => File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
-            : "unknown";
+    private static string F(double? value, string format) => BenchRun.Format(value, format);
 }

@@ -1,14 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using BenchmarkDotNet.Running;
-using static TorchSharp.torch;
 using Torchwright.Bench;
 
 namespace Torchwright.FlexTok.Benchmarks;
@@ -30,35 +25,17 @@ public static class Program
         .Append(new BenchCase("one flow-decoder step vs eight", 16, WorkloadKind.DecoderSteps, WorkloadKind.DecoderStep))
         .ToList();
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static int Main(string[] args)
     {
-        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        if (!BenchRun.TryStart(args, out var run, out var childExitCode))
         {
-            return exitCode;
+            return childExitCode;
         }
-        var watch = Stopwatch.StartNew();
-        var options = BenchOptions.Parse(args);
-        if (options.Threads is { } threads)
-        {
-            set_num_threads(threads);
-        }
-        var machine = $"{Environment.ProcessorCount} logical cores, torch threads {get_num_threads()}, load average {LoadAverage()}";
-        Console.WriteLine($"{(options.Quick ? "quick" : "full")} run; {machine}");
         Console.WriteLine($"model {TokenizerWorkload.Config}; batch {TokenizerWorkload.Batch}; {TokenizerWorkload.EulerSteps} Euler steps");
 
         var keys = RunKeys(Cases);
         FlexTokBenchmarks.Selected = keys;
-        var summary = BenchmarkRunner.Run<FlexTokBenchmarks>(BenchConfig.Create(options));
-        var medians = summary.Reports
-            .Where(r => r.ResultStatistics is not null)
-            .ToDictionary(r => (string)r.BenchmarkCase.Parameters[nameof(FlexTokBenchmarks.RunKey)], r => r.ResultStatistics!.Median / 1e6);
+        var medians = BenchRun.MediansMs(BenchmarkRunner.Run<FlexTokBenchmarks>(BenchConfig.Create(run.Options)), nameof(FlexTokBenchmarks.RunKey));
 
         var results = Cases.Select(c =>
         {
@@ -71,36 +48,16 @@ public static class Program
 
         Console.WriteLine();
         Console.Write(Table(results));
-        var line = SummaryLine(results, stepMs, options.Quick);
-        var report = new
+        run.Write("flextok", new
         {
-            Run = options.Quick ? "quick" : "full",
-            Toolchain = "in-process",
-            Finished = DateTimeOffset.Now,
-            WallSeconds = watch.Elapsed.TotalSeconds,
-            Machine = machine,
-            LoadAverageAtEnd = LoadAverage(),
             Model = TokenizerWorkload.Config.ToString(),
             Batch = TokenizerWorkload.Batch,
             EulerSteps = TokenizerWorkload.EulerSteps,
             DecoderStepMs = stepMs,
             DecoderStepMsPerImage = stepMs / TokenizerWorkload.Batch,
             Cases = results,
-            Summary = line,
-        };
-        Directory.CreateDirectory(options.ArtifactsDirectory);
-        var path = Path.Combine(options.ArtifactsDirectory, "flextok.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + "\n");
-        Console.WriteLine($"wrote {path} after {watch.Elapsed.TotalSeconds:F0} s");
-        Console.WriteLine(line);
-
-        var missing = keys.Where(k => !medians.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-        {
-            Console.Error.WriteLine($"no measurement for: {string.Join(", ", missing)}");
-            return 1;
-        }
-        return 0;
+        }, SummaryLine(results, stepMs, run.Options.Quick));
+        return BenchRun.ExitCode(keys, medians.ContainsKey);
     }
 
     /// <summary>The distinct runs the cases need, baselines first.</summary>
@@ -130,8 +87,5 @@ public static class Program
             $"decoder step {F(stepMs, "F2")} ms per batch of {TokenizerWorkload.Batch}; sampler efficiency vs bare decoder ≥ {F(overhead, "F2")}x";
     }
 
-    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+    private static string F(double? value, string format) => BenchRun.Format(value, format);
 }

@@ -1,17 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using BenchmarkDotNet.Running;
-using static TorchSharp.torch;
 
 using Torchwright.Bench;
-using Torchwright.Runtime;
 
 namespace Torchwright.MrT5.Benchmarks;
 
@@ -33,27 +27,12 @@ public static class Program
         new BenchCase("encode + decode (gate decides)", WorkloadKind.EncodeDecode, 0.8, HasTarget: false),
     };
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static int Main(string[] args)
     {
-        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        if (!BenchRun.TryStart(args, out var run, out var childExitCode))
         {
-            return exitCode;
+            return childExitCode;
         }
-        var watch = Stopwatch.StartNew();
-        var options = BenchOptions.Parse(args);
-        if (options.Threads is { } threads)
-        {
-            set_num_threads(threads);
-        }
-        var machine = $"{Environment.ProcessorCount} logical cores, torch threads {get_num_threads()}, load average {LoadAverage()}";
-        Console.WriteLine($"{(options.Quick ? "quick" : "full")} run; {machine}");
         Console.WriteLine($"model {DeletionWorkload.Config}; batch {DeletionWorkload.Batch} × {DeletionWorkload.InputBytes} bytes; decoder pass over {DeletionWorkload.DecoderLength} bytes");
 
         var keys = RunKeys(Cases);
@@ -63,10 +42,7 @@ public static class Program
             return (workload.MeasuredRate, workload.EncoderLength);
         });
         MrT5Benchmarks.Selected = keys;
-        var summary = BenchmarkRunner.Run<MrT5Benchmarks>(BenchConfig.Create(options));
-        var medians = summary.Reports
-            .Where(r => r.ResultStatistics is not null)
-            .ToDictionary(r => (string)r.BenchmarkCase.Parameters[nameof(MrT5Benchmarks.RunKey)], r => r.ResultStatistics!.Median / 1e6);
+        var medians = BenchRun.MediansMs(BenchmarkRunner.Run<MrT5Benchmarks>(BenchConfig.Create(run.Options)), nameof(MrT5Benchmarks.RunKey));
 
         var length = DeletionWorkload.InputBytes + 1L; // bytes and eos
         var results = Cases.Select(c =>
@@ -82,36 +58,15 @@ public static class Program
 
         Console.WriteLine();
         Console.Write(Table(results));
-        var line = SummaryLine(results, options.Quick);
-        var report = new
+        run.Write("mrt5", new
         {
-            Run = options.Quick ? "quick" : "full",
-            Toolchain = "in-process",
-            Finished = DateTimeOffset.Now,
-            WallSeconds = watch.Elapsed.TotalSeconds,
-            Machine = machine,
-            LoadAverageAtEnd = LoadAverage(),
-            HostMemory = $"{HostMemory.Mode}: {HostMemory.Reason}",
             Model = DeletionWorkload.Config.ToString(),
             Batch = DeletionWorkload.Batch,
             InputBytes = DeletionWorkload.InputBytes,
             DecoderLength = DeletionWorkload.DecoderLength,
             Cases = results,
-            Summary = line,
-        };
-        Directory.CreateDirectory(options.ArtifactsDirectory);
-        var path = Path.Combine(options.ArtifactsDirectory, "mrt5.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + "\n");
-        Console.WriteLine($"wrote {path} after {watch.Elapsed.TotalSeconds:F0} s");
-        Console.WriteLine(line);
-
-        var missing = keys.Where(k => !medians.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-        {
-            Console.Error.WriteLine($"no measurement for: {string.Join(", ", missing)}");
-            return 1;
-        }
-        return results.Any(r => r.TargetMet == false) ? 2 : 0;
+        }, SummaryLine(results, run.Options.Quick));
+        return BenchRun.ExitCode(keys, medians.ContainsKey, results.Any(r => r.TargetMet == false));
     }
 
     /// <summary>The distinct runs the cases need, baselines first.</summary>
@@ -143,8 +98,5 @@ public static class Program
         return $"mrt5{(quick ? " (quick)" : "")}: {string.Join("; ", parts)}; targets met {targets.Count(r => r.TargetMet == true)}/{targets.Count}";
     }
 
-    private static string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+    private static string F(double? value, string format) => BenchRun.Format(value, format);
 }

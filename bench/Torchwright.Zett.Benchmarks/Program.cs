@@ -1,13 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using BenchmarkDotNet.Running;
-using static TorchSharp.torch;
 
 using Torchwright.Bench;
 
@@ -31,36 +26,17 @@ public static class Program
     /// <summary>The distinct runs the cases need.</summary>
     public static IReadOnlyList<string> RunKeys => Cases.SelectMany(c => new[] { c.Baseline, c.Candidate }).Distinct().ToList();
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static int Main(string[] args)
     {
-        if (RetainedMemoryLaunch.RunAgainIfNeeded(args) is { } exitCode)
+        if (!BenchRun.TryStart(args, out var run, out var childExitCode))
         {
-            return exitCode;
+            return childExitCode;
         }
-        var watch = Stopwatch.StartNew();
-        var options = BenchOptions.Parse(args);
-        if (options.Threads is { } threads)
-        {
-            set_num_threads(threads);
-        }
-        var machine = $"{Environment.ProcessorCount} logical cores, torch threads {get_num_threads()}, load average {LoadAverage()}";
-        Console.WriteLine($"{(options.Quick ? "quick" : "full")} run; {machine}");
         var dynamic = ZettWorkload.DynamicFacts();
         Console.WriteLine($"dynamic tokenization: m = {dynamic.Merges}, table reduction {dynamic.Expected:P1}, measured on the scored batch {dynamic.Measured:P1}");
 
         ZettBenchmarks.Selected = RunKeys;
-        var summary = BenchmarkRunner.Run<ZettBenchmarks>(BenchConfig.Create(options));
-        var medians = summary.Reports
-            .Where(r => r.ResultStatistics is not null)
-            .ToDictionary(r => (string)r.BenchmarkCase.Parameters[nameof(ZettBenchmarks.RunKey)], r => r.ResultStatistics!.Median / 1e6);
-
+        var medians = BenchRun.MediansMs(BenchmarkRunner.Run<ZettBenchmarks>(BenchConfig.Create(run.Options)), nameof(ZettBenchmarks.RunKey));
         var results = Cases.Select(c =>
         {
             double? baseline = medians.TryGetValue(c.Baseline, out var b) ? b : null;
@@ -76,15 +52,9 @@ public static class Program
                 $"{r.Name,-56} baseline {F(r.BaselineMedianMs)} ms  candidate {F(r.CandidateMedianMs)} ms  baseline/candidate {F(r.Ratio)}x"));
         }
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"zett{(options.Quick ? " (quick)" : "")}: hypernetwork {F(embeddingsPerSecond, "F0")} embeddings/s (32k vocabulary, {F(results[0].Ratio)}x the mean-of-pieces speed); switch to 32k tokens {F(results[1].CandidateMedianMs)} ms; dynamic tokenization at {dynamic.Measured:P0} fewer tokens (m={dynamic.Merges}) {F(results[2].Ratio)}x net speed-up");
-        var report = new
+            $"zett{(run.Options.Quick ? " (quick)" : "")}: hypernetwork {F(embeddingsPerSecond, "F0")} embeddings/s (32k vocabulary, {F(results[0].Ratio)}x the mean-of-pieces speed); switch to 32k tokens {F(results[1].CandidateMedianMs)} ms; dynamic tokenization at {dynamic.Measured:P0} fewer tokens (m={dynamic.Merges}) {F(results[2].Ratio)}x net speed-up");
+        run.Write("zett", new
         {
-            Run = options.Quick ? "quick" : "full",
-            Toolchain = "in-process",
-            Finished = DateTimeOffset.Now,
-            WallSeconds = watch.Elapsed.TotalSeconds,
-            Machine = machine,
-            LoadAverageAtEnd = LoadAverage(),
             VocabularySize = ZettWorkload.LargeVocabulary,
             EmbeddingsPerSecond = embeddingsPerSecond,
             DynamicMerges = dynamic.Merges,
@@ -93,20 +63,11 @@ public static class Program
             Batch = ZettWorkload.Batch,
             ChunkLength = ZettWorkload.ChunkLength,
             Cases = results,
-            Summary = line,
-        };
-        Directory.CreateDirectory(options.ArtifactsDirectory);
-        var path = Path.Combine(options.ArtifactsDirectory, "zett.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(report, Json) + "\n");
-        Console.WriteLine($"wrote {path} after {watch.Elapsed.TotalSeconds:F0} s");
-        Console.WriteLine(line);
-        return RunKeys.All(medians.ContainsKey) ? 0 : 1;
+        }, line);
+        return BenchRun.ExitCode(RunKeys, medians.ContainsKey);
     }
 
-    private static string F(double? value, string format = "F2") => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+    private static string F(double? value, string format = "F2") => BenchRun.Format(value, format);
 }
 
 /// <summary>One row of the report: medians in milliseconds and baseline/candidate.</summary>
