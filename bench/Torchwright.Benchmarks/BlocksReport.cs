@@ -47,13 +47,13 @@ public static class ReportText
     public static string Table(IReadOnlyList<CaseResult> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,8} {10,7} {11,9} {12,9} {13,-8}",
-            "case", "size", "mode", "prec", "baseline", "base ms", "cand ms", "ratio", "ceiling", "GFLOP/s", "roof%", "max|Δ|", "rel Δ", "target"));
+        text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,7} {10,8} {11,7} {12,9} {13,9} {14,-8}",
+            "case", "size", "mode", "prec", "baseline", "base ms", "cand ms", "ratio", "paired", "ceiling", "GFLOP/s", "roof%", "max|Δ|", "rel Δ", "target"));
         foreach (var r in rows)
         {
-            text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,8} {10,7} {11,9} {12,9} {13,-8}",
+            text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,7} {10,8} {11,7} {12,9} {13,9} {14,-8}",
                 r.Name, r.Size, r.Mode, r.Precision, r.Baseline, F(r.BaselineMedianMs, "F3"), F(r.CandidateMedianMs, "F3"),
-                F(r.Ratio, "F2") + "x", F(r.RatioCeiling, "F2") + "x", F(r.Gflops, "F1"), F(r.RooflineFraction * 100, "F1") + "%",
+                F(r.Ratio, "F2") + "x", r.PairedRatio is null ? "-" : F(r.PairedRatio, "F2") + "x", F(r.RatioCeiling, "F2") + "x", F(r.Gflops, "F1"), F(r.RooflineFraction * 100, "F1") + "%",
                 F(r.MaxAbsErrorVsFp32, "G2"), F(r.RelErrorVsFp32, "G2"), Target(r)));
         }
         return text.ToString();
@@ -63,7 +63,7 @@ public static class ReportText
     {
         string ratios(string name, string mode) => string.Join(" ", rows
             .Where(r => r.Name == name && r.Mode == mode && r.Ratio is not null)
-            .Select(r => $"{r.Size} {F(r.Ratio, "F2")}x"));
+            .Select(r => $"{r.Size} {F(r.Ratio, "F2")}x" + (r.PairedRatio is { } p ? $" (paired {p:F2}x)" : "")));
         var large = rows.FirstOrDefault(r => r.Name == "generated vs hand-written" && r.Size == "large" && r.Mode == "forward");
         var targets = rows.Where(r => r.TargetMet is not null).ToList();
         var parts = new List<string>

@@ -5,7 +5,9 @@ namespace Torchwright.Benchmarks;
 /// <summary>
 /// One row of <c>blocks.json</c>. Errors are the candidate's (and the baseline's) logits against the fp32 logits.
 /// <c>RatioCeiling</c> is the ratio a candidate running exactly at its roofline would reach: where it is below the
-/// target, no implementation of the same FLOPs can meet the target at this precision.
+/// target, no implementation of the same FLOPs can meet the target at this precision. <c>PairedRatio</c> is the same
+/// ratio timed in alternating rounds (<see cref="PairedRatios"/>; small and medium only); targets are judged on the
+/// BenchmarkDotNet medians.
 /// </summary>
 public sealed record CaseResult(
     string Name,
@@ -17,6 +19,7 @@ public sealed record CaseResult(
     double? BaselineMedianMs,
     double? CandidateMedianMs,
     double? Ratio,
+    double? PairedRatio,
     double? RatioCeiling,
     double? Gflops,
     double RooflineGflops,
@@ -33,6 +36,7 @@ public sealed record CaseResult(
     public static CaseResult From(
         BenchCase c,
         IReadOnlyDictionary<string, double> mediansMs,
+        IReadOnlyDictionary<(string Baseline, string Candidate), double> pairedRatios,
         IReadOnlyDictionary<(string, string), NumericError> errors,
         IReadOnlyDictionary<string, double> rooflines)
     {
@@ -44,6 +48,7 @@ public sealed record CaseResult(
         double? gflops = candidate is { } ms ? flops / (ms / 1e3) / 1e9 : null;
         double? baselineGflops = baseline is { } bms ? flops / (bms / 1e3) / 1e9 : null;
         double? ratio = baseline is { } x && candidate is { } y ? x / y : null;
+        double? paired = pairedRatios.TryGetValue((c.BaselineRun.Key, c.CandidateRun.Key), out var p) ? p : null;
         double? ceiling = baseline / (flops / roofline / 1e9 * 1e3);
         double? fraction = gflops / roofline;
         errors.TryGetValue((c.Candidate.Id, c.Size.Name), out var candidateError);
@@ -55,7 +60,7 @@ public sealed record CaseResult(
             met = (c.TargetRatio is null || ratio >= c.TargetRatio) && (c.TargetRooflineFraction is null || fraction >= c.TargetRooflineFraction);
         }
         return new CaseResult(c.Name, c.Size.Name, c.Mode.Json(), c.Precision, c.Baseline.Id, c.Candidate.Id,
-            baseline, candidate, ratio, ceiling, gflops, roofline, fraction, baselineGflops,
+            baseline, candidate, ratio, paired, ceiling, gflops, roofline, fraction, baselineGflops,
             candidateError?.MaxAbs, candidateError?.Relative, baselineError?.MaxAbs, baselineError?.Relative,
             c.TargetRatio, c.TargetRooflineFraction, met);
     }

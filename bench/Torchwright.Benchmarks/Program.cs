@@ -54,10 +54,11 @@ public static class Program
             Console.WriteLine($"roofline {precision} (best of before and after): {roofline.BestGflops:F1} GFLOP/s");
         }
 
+        var paired = PairedRatios.Measure(cases, options.Quick);
         var errors = NumericErrors.Measure(cases);
 
         var best = rooflines.ToDictionary(r => r.Key, r => r.Value.BestGflops);
-        var results = cases.Select(c => CaseResult.From(c, medians, errors, best)).ToList();
+        var results = cases.Select(c => CaseResult.From(c, medians, paired, errors, best)).ToList();
         Console.WriteLine();
         Console.Write(ReportText.Table(results));
 
