@@ -1,21 +1,27 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 
 namespace Torchwright.Models.Zett;
 
 /// <summary>
 /// Dynamic tokenization of one batch: starting from the original tokenizer's tokens, m times count every
 /// adjacent pair inside a pretoken across all sequences of the batch, and merge the most frequent pair that
-/// <see cref="MergeRules"/> allows, everywhere. Tokens are kept per pretoken, so a merge can never join two
-/// pretokens; every merge re-checks that the merged token lies inside one pretoken and throws otherwise.
+/// <see cref="MergeRules"/> allows, everywhere (ties go to the pair seen first). Tokens are kept per pretoken, and a
+/// merge replaces two adjacent tokens of one pretoken by their concatenation, so a merge can never join two
+/// pretokens; every merge re-checks that the merged token is one pretoken and throws otherwise.
 /// With noise (how the hypernetwork's training draws tokenizers from a batch) the pair is chosen by its log
 /// count plus scaled Gumbel noise: scale 0 is the most frequent pair, scale 1 draws a pair in proportion to
-/// its count.
+/// its count. Tokens are counted as integer ids, so a merge costs one pass over the batch.
 /// </summary>
 public sealed class DynamicMerges
 {
-    private readonly List<List<List<byte[]>>> sequences; // sequence → pretoken → tokens
+    private readonly List<byte[]> bytesOf = new(); // token id → bytes
+    private readonly Dictionary<byte[], int> idOf = new(ByteTokens.Comparer);
+    private readonly Dictionary<long, bool> allowed = new(); // pair → MergeRules' verdict
+    private readonly List<List<List<int>>> sequences; // sequence → pretoken → token ids
+    private readonly List<int>[] pretokens; // the same lists, all sequences in a row
     private readonly List<byte[]> merges = new();
     private readonly List<long> tokenCounts = new();
 
@@ -26,12 +32,14 @@ public sealed class DynamicMerges
     {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(texts);
-        sequences = texts.Select(text => original.EncodePretokens(text).Select(ids => ids.Select(original.Bytes).ToList()).ToList()).ToList();
+        sequences = texts.Select(text => original.EncodePretokens(text).Select(ids => ids.Select(id => Intern(original.Bytes(id))).ToList()).ToList()).ToList();
+        pretokens = sequences.SelectMany(s => s).ToArray();
+        TokenCount = pretokens.Sum(p => (long)p.Count);
         tokenCounts.Add(TokenCount);
     }
 
     /// <summary>Tokens in the batch now.</summary>
-    public long TokenCount => sequences.Sum(s => s.Sum(p => (long)p.Count));
+    public long TokenCount { get; private set; }
 
     /// <summary>Token count after 0, 1, … merges.</summary>
     public IReadOnlyList<long> TokenCounts => tokenCounts;
@@ -40,7 +48,7 @@ public sealed class DynamicMerges
     public IReadOnlyList<byte[]> Merges => merges;
 
     /// <summary>The batch's tokens, per sequence, in order.</summary>
-    public List<List<byte[]>> Sequences() => sequences.Select(s => s.SelectMany(p => p).ToList()).ToList();
+    public List<List<byte[]>> Sequences() => sequences.Select(s => s.SelectMany(p => p).Select(id => bytesOf[id]).ToList()).ToList();
 
     /// <summary>Applies up to <paramref name="count"/> more merges; returns how many were possible.</summary>
     /// <param name="count">m.</param>
@@ -59,83 +67,97 @@ public sealed class DynamicMerges
         }
         for (var done = 0; done < count; done++)
         {
-            var best = BestAllowedPair(random, noise);
-            if (best is null)
+            if (BestAllowedPair(random, noise) is not { } best)
             {
                 return done;
             }
-            MergeEverywhere(best.Value.Left, best.Value.Right);
+            MergeEverywhere(best);
             tokenCounts.Add(TokenCount);
         }
         return count;
     }
 
-    private (byte[] Left, byte[] Right)? BestAllowedPair(Random? random, double noise)
+    private static long Pair(int left, int right) => ((long)left << 32) | (uint)right;
+
+    private int Intern(byte[] token)
     {
-        var counts = new Dictionary<(byte[], byte[]), int>(PairComparer.Instance);
-        var order = new List<(byte[], byte[])>();
-        foreach (var pretoken in sequences.SelectMany(s => s))
+        if (!idOf.TryGetValue(token, out var id))
+        {
+            id = bytesOf.Count;
+            bytesOf.Add(token);
+            idOf.Add(token, id);
+        }
+        return id;
+    }
+
+    private long? BestAllowedPair(Random? random, double noise)
+    {
+        var slots = new Dictionary<long, int>(); // pair → its place in order
+        var order = new List<long>(); // first appearance, which breaks ties
+        var counts = new List<int>();
+        foreach (var pretoken in pretokens)
         {
             for (var i = 0; i + 1 < pretoken.Count; i++)
             {
-                var pair = (pretoken[i], pretoken[i + 1]);
-                if (counts.TryGetValue(pair, out var seen))
+                var pair = Pair(pretoken[i], pretoken[i + 1]);
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(slots, pair, out var exists);
+                if (!exists)
                 {
-                    counts[pair] = seen + 1;
-                }
-                else
-                {
-                    counts[pair] = 1;
+                    slot = order.Count;
                     order.Add(pair);
+                    counts.Add(0);
                 }
+                counts[slot]++;
             }
         }
-        // Best first; ties go to the pair seen first, so the result does not depend on hashing.
-        var ranked = noise == 0
-            ? order.OrderByDescending(p => (double)counts[p])
-            : order.OrderByDescending(p => Math.Log(counts[p]) + noise * Gumbel(random!));
-        foreach (var pair in ranked)
+        long? best = null;
+        var bestScore = double.NegativeInfinity;
+        for (var k = 0; k < order.Count; k++)
         {
-            if (MergeRules.IsAllowed(pair.Item1, pair.Item2))
+            var pair = order[k];
+            // Every pair draws its noise, allowed or not, so a draw does not depend on which pairs the rules refuse.
+            var score = noise == 0 ? counts[k] : Math.Log(counts[k]) + noise * Gumbel(random!);
+            if (score > bestScore && IsAllowed(pair))
             {
-                return pair;
+                (best, bestScore) = (pair, score);
             }
         }
-        return null;
+        return best;
+    }
+
+    private bool IsAllowed(long pair)
+    {
+        if (!allowed.TryGetValue(pair, out var verdict))
+        {
+            verdict = MergeRules.IsAllowed(bytesOf[(int)(pair >> 32)], bytesOf[(int)(uint)pair]);
+            allowed.Add(pair, verdict);
+        }
+        return verdict;
     }
 
     private static double Gumbel(Random random) => -Math.Log(-Math.Log(Math.Clamp(random.NextDouble(), 1e-12, 1 - 1e-12)));
 
-    private void MergeEverywhere(byte[] left, byte[] right)
+    private void MergeEverywhere(long pair)
     {
-        var merged = ByteTokens.Concat(left, right);
-        merges.Add(merged);
-        foreach (var pretoken in sequences.SelectMany(s => s))
+        int left = (int)(pair >> 32), right = (int)(uint)pair;
+        var mergedBytes = ByteTokens.Concat(bytesOf[left], bytesOf[right]);
+        if (!Gpt2Pretokenizer.IsSinglePretoken(mergedBytes))
         {
-            var before = pretoken.SelectMany(t => t).ToArray();
+            throw new InvalidOperationException($"merging '{ByteTokens.Printable(mergedBytes)}' would join two pretokens");
+        }
+        var merged = Intern(mergedBytes);
+        merges.Add(mergedBytes);
+        foreach (var pretoken in pretokens)
+        {
             for (var i = 0; i + 1 < pretoken.Count; i++)
             {
-                if (ByteTokens.Comparer.Equals(pretoken[i], left) && ByteTokens.Comparer.Equals(pretoken[i + 1], right))
+                if (pretoken[i] == left && pretoken[i + 1] == right)
                 {
                     pretoken[i] = merged;
                     pretoken.RemoveAt(i + 1);
+                    TokenCount--;
                 }
             }
-            if (!before.AsSpan().SequenceEqual(pretoken.SelectMany(t => t).ToArray()))
-            {
-                throw new InvalidOperationException($"merging '{ByteTokens.Printable(merged)}' changed the bytes of a pretoken");
-            }
         }
-    }
-
-    private sealed class PairComparer : IEqualityComparer<(byte[], byte[])>
-    {
-        public static readonly PairComparer Instance = new();
-
-        public bool Equals((byte[], byte[]) x, (byte[], byte[]) y) =>
-            ByteTokens.Comparer.Equals(x.Item1, y.Item1) && ByteTokens.Comparer.Equals(x.Item2, y.Item2);
-
-        public int GetHashCode((byte[], byte[]) obj) =>
-            HashCode.Combine(ByteTokens.Comparer.GetHashCode(obj.Item1), ByteTokens.Comparer.GetHashCode(obj.Item2));
     }
 }
