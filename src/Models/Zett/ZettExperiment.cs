@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using Torchwright.Runtime.Text;
 using Torchwright.Runtime.Training;
 
 namespace Torchwright.Models.Zett;
