@@ -1,5 +1,5 @@
 using System;
-using System.IO;
+using Torchwright.Bench;
 
 namespace Torchwright.Benchmarks;
 
@@ -34,22 +34,6 @@ public sealed record BenchOptions(bool Quick, bool OutOfProcess, string? Filter,
                 default: throw new ArgumentException($"unknown argument '{args[i]}' (use --quick, --out-of-process, --filter TEXT)");
             }
         }
-        return new BenchOptions(quick, outOfProcess, filter, Path.Combine(RepositoryRoot(), "artifacts", "bench"));
-    }
-
-    // The folder holding Framework.sln, found upwards from the working directory, then from the binary.
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-        return Directory.GetCurrentDirectory();
+        return new BenchOptions(quick, outOfProcess, filter, BenchPaths.Artifacts());
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using System.IO;
+using Torchwright.Bench;
 
 namespace Torchwright.Ftp.Benchmarks;
 
@@ -20,22 +20,6 @@ public sealed record FtpBenchOptions(bool Quick, string ArtifactsDirectory)
                 default: throw new ArgumentException($"unknown argument '{arg}' (use --quick)");
             }
         }
-        return new FtpBenchOptions(quick, Path.Combine(RepositoryRoot(), "artifacts", "bench"));
-    }
-
-    // The folder holding Framework.sln, found upwards from the working directory, then from the binary.
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-        return Directory.GetCurrentDirectory();
+        return new FtpBenchOptions(quick, BenchPaths.Artifacts());
     }
 }
