@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using Torchwright.Models.Gpt;
+using Torchwright.Runtime.Training;
 using static TorchSharp.torch;
 
 namespace Torchwright.Benchmarks;
@@ -10,12 +12,14 @@ public sealed class BenchModel : IDisposable
     private readonly nn.Module<Tensor, Tensor> module;
     private readonly Tensor ids;
     private readonly Tensor targets;
-    private readonly optim.Optimizer? optimizer;
+    private readonly IDisposable? optimizer;
+    private readonly Action? optimizerStep;
     private readonly BenchMode mode;
     private readonly Func<nn.Module<Tensor, Tensor>, IDisposable>? inferenceScope;
     private IDisposable? inference;
 
-    private BenchModel(nn.Module<Tensor, Tensor> module, Tensor ids, Tensor targets, BenchMode mode, Func<nn.Module<Tensor, Tensor>, IDisposable>? inferenceScope)
+    private BenchModel(nn.Module<Tensor, Tensor> module, Tensor ids, Tensor targets, BenchMode mode, Func<nn.Module<Tensor, Tensor>, IDisposable>? inferenceScope,
+        bool frameworkOptimizer)
     {
         this.module = module;
         this.inferenceScope = inferenceScope;
@@ -25,7 +29,16 @@ public sealed class BenchModel : IDisposable
         if (mode == BenchMode.TrainStep)
         {
             module.train();
-            optimizer = optim.AdamW(module.parameters(), lr: 1e-4);
+            if (frameworkOptimizer)
+            {
+                var flat = new FlatAdamW(module.parameters().Where(p => p.requires_grad)) { LearningRate = 1e-4 };
+                (optimizer, optimizerStep) = (flat, () => { flat.Step(); flat.ZeroGrad(); });
+            }
+            else
+            {
+                var adamW = optim.AdamW(module.parameters(), lr: 1e-4);
+                (optimizer, optimizerStep) = (adamW, () => { adamW.step(); adamW.zero_grad(); });
+            }
         }
         else
         {
@@ -42,7 +55,7 @@ public sealed class BenchModel : IDisposable
             source.Dispose();
         }
         var (ids, targets) = Inputs(run.Size);
-        return new BenchModel(module, ids, targets, run.Mode, run.Contender.InferenceScope);
+        return new BenchModel(module, ids, targets, run.Mode, run.Contender.InferenceScope, run.Contender.FrameworkOptimizer);
     }
 
     /// <summary>The generated model every contender of a size starts from: same seed, same weights.</summary>
@@ -77,8 +90,7 @@ public sealed class BenchModel : IDisposable
             var logits = module.call(ids);
             var loss = nn.functional.cross_entropy(logits.view(-1, BenchSize.Vocab), targets.view(-1));
             loss.backward();
-            optimizer!.step();
-            optimizer.zero_grad();
+            optimizerStep!();
         }
     }
 

@@ -16,10 +16,13 @@ namespace Torchwright.Benchmarks;
 /// <param name="Precision"><c>fp32</c> or <c>bf16</c>: which roofline its GFLOP/s are compared with.</param>
 /// <param name="Build">Turns the generated model into this variant (may return it unchanged).</param>
 /// <param name="InferenceScope">Held open around forward-only runs, e.g. to cast weights once for inference.</param>
+/// <param name="FrameworkOptimizer">Whether its training step uses the optimizer Torchwright's trainer runs
+/// (<see cref="Torchwright.Runtime.Training.FlatAdamW"/>); the hand-written and built-in models use TorchSharp's AdamW,
+/// as TorchSharp's own examples do.</param>
 public sealed record Contender(string Id, string Precision, Func<ByteGpt, nn.Module<Tensor, Tensor>> Build,
-    Func<nn.Module<Tensor, Tensor>, IDisposable>? InferenceScope = null)
+    Func<nn.Module<Tensor, Tensor>, IDisposable>? InferenceScope = null, bool FrameworkOptimizer = false)
 {
-    public static readonly Contender GeneratedFp32 = new("generated-fp32", "fp32", model => model);
+    public static readonly Contender GeneratedFp32 = new("generated-fp32", "fp32", model => model, FrameworkOptimizer: true);
     public static readonly Contender HandWrittenFp32 = new("hand-written-fp32", "fp32", WeightTransfer.HandWrittenTwin);
     public static readonly Contender BuiltInFp32 = new("built-in-fp32", "fp32", WeightTransfer.BuiltInTwin);
 
@@ -34,7 +37,7 @@ public sealed record Contender(string Id, string Precision, Func<ByteGpt, nn.Mod
             model.Precision = Torchwright.Precision.BFloat16Mixed;
             return model;
         },
-        module => ((ByteGpt)module).CacheCastWeights());
+        module => ((ByteGpt)module).CacheCastWeights(), FrameworkOptimizer: true);
 
     public static IReadOnlyList<Contender> All { get; } = new[] { GeneratedFp32, HandWrittenFp32, BuiltInFp32, HandWrittenBf16Cast, GeneratedBf16Mixed };
 

@@ -25,7 +25,7 @@ public sealed class Trainer : IDisposable
 {
     private readonly IAnsiConsole? _console;
     private readonly Parameter[] _parameters;
-    private readonly AdamW _optimizer;
+    private readonly FlatAdamW _optimizer;
     private readonly List<StepRecord> _history = new();
     private readonly Stopwatch _trainingClock = new();
     private MetricsLog? _metrics;
@@ -52,13 +52,11 @@ public sealed class Trainer : IDisposable
             throw new ArgumentException("The model has no trainable parameters.", nameof(model));
 
         torch.manual_seed(options.Seed);
-        _optimizer = optim.AdamW(
-            _parameters,
-            lr: LearningRateSchedule.WarmupCosine(0, options),
-            beta1: options.Beta1,
-            beta2: options.Beta2,
-            eps: options.Epsilon,
-            weight_decay: options.WeightDecay);
+        // One flat buffer for all trainable parameters: a step is a dozen whole-buffer operations (FlatAdamW).
+        _optimizer = new FlatAdamW(_parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay)
+        {
+            LearningRate = LearningRateSchedule.WarmupCosine(0, options),
+        };
     }
 
     /// <summary>The module being trained.</summary>
@@ -68,7 +66,7 @@ public sealed class Trainer : IDisposable
     public TrainingOptions Options { get; }
 
     /// <summary>The AdamW optimiser (owned by the trainer; exposed for saving and restoring its state).</summary>
-    public optim.Optimizer Optimizer
+    public FlatAdamW Optimizer
     {
         get
         {
@@ -130,12 +128,7 @@ public sealed class Trainer : IDisposable
             _metrics ??= MetricsLog.InDirectory(directory, append: CompletedSteps > 0);
 
         Model.train();
-        using (torch.NewDisposeScope())
-        {
-            // Drop gradients left over from outside the trainer. TorchSharp's zero_grad leaks one tensor
-            // wrapper per parameter (the result of zero_()), so it always runs inside a dispose scope.
-            _optimizer.zero_grad();
-        }
+        _optimizer.ZeroGrad(); // drop gradients left over from outside the trainer
 
         var reporter = ProgressReporter.Create(Options, _console, firstStep, count);
         try
@@ -183,7 +176,7 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        TrainingState.Save(path, Model, OptimizerStates(), CompletedSteps, Options);
+        TrainingState.Save(path, Model, _optimizer, CompletedSteps, Options);
     }
 
     /// <summary>
@@ -198,11 +191,9 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        CompletedSteps = TrainingState.Restore(path, Model, OptimizerStates(), Options);
+        CompletedSteps = TrainingState.Restore(path, Model, _optimizer, Options);
     }
 
-    // AdamW's per-parameter state, in parameter order; the list holds the optimiser's live objects.
-    private List<AdamW.State> OptimizerStates() => _optimizer.state_dict().State.Cast<AdamW.State>().ToList();
 
     /// <summary>Disposes the optimiser (and its state) and closes the metrics log.</summary>
     public void Dispose()
@@ -233,12 +224,12 @@ public sealed class Trainer : IDisposable
 
             lossTensor.backward();
             gradNorm = Options.GradientClipNorm is { } clip
-                ? nn.utils.clip_grad_norm_(_parameters, clip)
-                : GradientNorm.Global(_parameters);
+                ? _optimizer.ClipGradientNorm(clip)
+                : _optimizer.GradientNorm();
 
-            foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
-            _optimizer.step();
-            _optimizer.zero_grad();
+            _optimizer.LearningRate = lr;
+            _optimizer.Step();
+            _optimizer.ZeroGrad();
 
             loss = lossTensor.detach().cpu().to_type(ScalarType.Float32).item<float>();
             extra = info.Metrics.Count > 0 ? info.Metrics : null;

@@ -21,7 +21,7 @@ internal static class TrainingState
     private const string ModelPrefix = "model/";
     private const string RngKey = "rng/torch";
 
-    public static void Save(string path, torch.nn.Module model, IReadOnlyList<AdamW.State> optimizer, int completedSteps, TrainingOptions options)
+    public static void Save(string path, torch.nn.Module model, FlatAdamW optimizer, int completedSteps, TrainingOptions options)
     {
         using var scope = torch.NewDisposeScope();
         var tensors = new List<(string, torch.Tensor)>();
@@ -29,12 +29,12 @@ internal static class TrainingState
         {
             tensors.Add((ModelPrefix + key, tensor));
         }
-        for (int i = 0; i < optimizer.Count; i++)
+        for (int i = 0; i < optimizer.Moments.Count; i++)
         {
-            var state = optimizer[i];
-            tensors.Add((OptimizerKey(i, "exp_avg"), state.exp_avg));
-            tensors.Add((OptimizerKey(i, "exp_avg_sq"), state.exp_avg_sq));
-            tensors.Add((OptimizerKey(i, "step"), torch.tensor(state.step)));
+            var (average, averageSquare) = optimizer.Moments[i];
+            tensors.Add((OptimizerKey(i, "exp_avg"), average));
+            tensors.Add((OptimizerKey(i, "exp_avg_sq"), averageSquare));
+            tensors.Add((OptimizerKey(i, "step"), torch.tensor(optimizer.Steps)));
         }
         tensors.Add((RngKey, torch.get_rng_state()));
 
@@ -53,7 +53,7 @@ internal static class TrainingState
     /// Any problem is reported before anything changes.
     /// </summary>
     /// <returns>The completed step stored in the file.</returns>
-    public static int Restore(string path, torch.nn.Module model, IReadOnlyList<AdamW.State> optimizer, TrainingOptions options)
+    public static int Restore(string path, torch.nn.Module model, FlatAdamW optimizer, TrainingOptions options)
     {
         var header = SafeTensors.ReadHeader(path);
         int completed = CheckMetadata(path, header.Metadata, options);
@@ -70,14 +70,19 @@ internal static class TrainingState
                 else if (!value.shape.SequenceEqual(target.shape) || value.dtype != target.dtype)
                     problems.Add($"'{key}': expected {target.dtype} [{string.Join(",", target.shape)}], file has {value.dtype} [{string.Join(",", value.shape)}]");
             }
-            var stepKeys = Enumerable.Range(0, optimizer.Count).Select(i => OptimizerKey(i, "step")).ToHashSet(StringComparer.Ordinal);
+            var stepKeys = Enumerable.Range(0, optimizer.Moments.Count).Select(i => OptimizerKey(i, "step")).ToHashSet(StringComparer.Ordinal);
             foreach (var key in loaded.Keys.Where(k => k != RngKey && !targets.ContainsKey(k) && !stepKeys.Contains(k)).Order(StringComparer.Ordinal))
                 problems.Add($"unexpected '{key}'");
-            for (int i = 0; i < optimizer.Count; i++)
+            var steps = new HashSet<long>();
+            for (int i = 0; i < optimizer.Moments.Count; i++)
             {
                 if (!loaded.TryGetValue(OptimizerKey(i, "step"), out var step) || step.numel() != 1)
                     problems.Add($"missing '{OptimizerKey(i, "step")}'");
+                else
+                    steps.Add(step.item<long>());
             }
+            if (steps.Count > 1)
+                problems.Add($"the parameters' optimizer steps differ ({string.Join(", ", steps.Order())}); one optimizer takes one step count");
             if (!loaded.ContainsKey(RngKey))
                 problems.Add($"missing '{RngKey}'");
             if (problems.Count > 0)
@@ -88,8 +93,7 @@ internal static class TrainingState
                 foreach (var (key, target) in targets)
                     target.copy_(loaded[key]);
             }
-            for (int i = 0; i < optimizer.Count; i++)
-                optimizer[i].step = loaded[OptimizerKey(i, "step")].item<long>();
+            optimizer.Steps = steps.Single();
             torch.set_rng_state(loaded[RngKey]);
             return completed;
         }
@@ -100,15 +104,15 @@ internal static class TrainingState
         }
     }
 
-    private static Dictionary<string, torch.Tensor> Targets(torch.nn.Module model, IReadOnlyList<AdamW.State> optimizer)
+    private static Dictionary<string, torch.Tensor> Targets(torch.nn.Module model, FlatAdamW optimizer)
     {
         var targets = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
         foreach (var (key, tensor) in model.state_dict())
             targets[ModelPrefix + key] = tensor;
-        for (int i = 0; i < optimizer.Count; i++)
+        for (int i = 0; i < optimizer.Moments.Count; i++)
         {
-            targets[OptimizerKey(i, "exp_avg")] = optimizer[i].exp_avg;
-            targets[OptimizerKey(i, "exp_avg_sq")] = optimizer[i].exp_avg_sq;
+            targets[OptimizerKey(i, "exp_avg")] = optimizer.Moments[i].Average;
+            targets[OptimizerKey(i, "exp_avg_sq")] = optimizer.Moments[i].AverageSquare;
         }
         return targets;
     }

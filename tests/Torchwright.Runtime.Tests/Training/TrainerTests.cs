@@ -134,8 +134,9 @@ public class TrainerTests
         }
         long afterDispose = stats.ThreadTotalLiveCount;
 
-        // The optimiser state (exp_avg, exp_avg_sq per parameter) is the only thing allowed to live on.
-        Assert.Equal(2 * model.parameters().Count(), afterConstruction - beforeTrainer);
+        // The optimiser's state is the only thing allowed to live on: its five flat buffers (values, gradients, both
+        // moments, scratch) and a view of each moment per parameter.
+        Assert.Equal(5 + 2 * model.parameters().Count(), afterConstruction - beforeTrainer);
         Assert.Equal(afterConstruction, afterRun);
         Assert.Equal(beforeTrainer, afterDispose);
     }

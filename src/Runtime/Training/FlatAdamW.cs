@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Training;
+
+/// <summary>
+/// AdamW over one flat buffer. The trainable parameters are copied into a single contiguous tensor and each becomes a
+/// view of it, as does each gradient of a second one; autograd accumulates into those views, so a step is a dozen
+/// operations on whole buffers instead of about ten per parameter tensor — a third of a small model's training step
+/// went to the optimizer. The update is torch's AdamW: decoupled weight decay, bias-corrected moments, no AMSGrad.
+/// Every parameter receives weight decay each step, with or without a gradient.
+/// </summary>
+public sealed class FlatAdamW : IDisposable
+{
+    private readonly Parameter[] parameters;
+    private readonly Tensor values;
+    private readonly Tensor gradients;
+    private readonly Tensor average;
+    private readonly Tensor averageSquare;
+    private readonly Tensor denominator; // scratch, so a step allocates nothing of the buffer's size
+    private readonly (Tensor Average, Tensor AverageSquare)[] moments;
+    private readonly double beta1;
+    private readonly double beta2;
+    private readonly double epsilon;
+    private readonly double weightDecay;
+    private bool disposed;
+
+    /// <summary>Moves <paramref name="parameters"/> into one buffer and starts with zero moments.</summary>
+    /// <param name="parameters">Trainable parameters of one floating dtype on one device; each distinct object once.</param>
+    /// <param name="beta1">First-moment decay.</param>
+    /// <param name="beta2">Second-moment decay.</param>
+    /// <param name="epsilon">Added to the denominator.</param>
+    /// <param name="weightDecay">Decoupled weight decay.</param>
+    public FlatAdamW(IEnumerable<Parameter> parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        this.parameters = parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>().ToArray();
+        if (this.parameters.Length == 0)
+        {
+            throw new ArgumentException("There are no parameters to optimise.", nameof(parameters));
+        }
+        var first = this.parameters[0];
+        if (!first.is_floating_point())
+        {
+            throw new ArgumentException($"Parameters must be floating point; the first is {first.dtype}.", nameof(parameters));
+        }
+        for (var i = 1; i < this.parameters.Length; i++)
+        {
+            var p = this.parameters[i];
+            if (p.dtype != first.dtype || p.device_type != first.device_type || p.device_index != first.device_index)
+            {
+                throw new ArgumentException(
+                    $"One flat buffer needs one dtype and device: parameter {i} is {p.dtype} on {p.device}, parameter 0 is {first.dtype} on {first.device}.",
+                    nameof(parameters));
+            }
+        }
+        (this.beta1, this.beta2, this.epsilon, this.weightDecay) = (beta1, beta2, epsilon, weightDecay);
+
+        // Built in a scope of its own, keeping only the buffers and views the optimizer holds: a caller's dispose scope
+        // must not free them.
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var total = this.parameters.Sum(p => p.numel());
+        values = empty(total, first.dtype, first.device).DetachFromDisposeScope();
+        gradients = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
+        average = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
+        averageSquare = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
+        denominator = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
+        moments = new (Tensor, Tensor)[this.parameters.Length];
+        long offset = 0;
+        for (var i = 0; i < this.parameters.Length; i++)
+        {
+            var p = this.parameters[i];
+            var count = p.numel();
+            var slot = values.narrow(0, offset, count).view(p.shape);
+            slot.copy_(p);
+            p.set_(slot);
+            p.grad = gradients.narrow(0, offset, count).view(p.shape);
+            moments[i] = (average.narrow(0, offset, count).view(p.shape).DetachFromDisposeScope(),
+                averageSquare.narrow(0, offset, count).view(p.shape).DetachFromDisposeScope());
+            offset += count;
+        }
+    }
+
+    /// <summary>The learning rate of the next step.</summary>
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Steps taken (the t of the bias corrections).</summary>
+    public long Steps { get; set; }
+
+    /// <summary>The parameters, in the order of the buffer (each distinct object once).</summary>
+    public IReadOnlyList<Parameter> Parameters => parameters;
+
+    /// <summary>Per parameter, views of its first and second moments (for saving and restoring a run).</summary>
+    public IReadOnlyList<(Tensor Average, Tensor AverageSquare)> Moments => moments;
+
+    /// <summary>The L2 norm of all gradients together.</summary>
+    public double GradientNorm()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return linalg.vector_norm(gradients).item<float>();
+    }
+
+    /// <summary>
+    /// Scales all gradients so their joint L2 norm is at most <paramref name="maxNorm"/> (by maxNorm / (norm + 1e-6), as
+    /// <c>clip_grad_norm_</c> does) and returns the norm before clipping.
+    /// </summary>
+    /// <param name="maxNorm">The largest norm kept.</param>
+    public double ClipGradientNorm(double maxNorm)
+    {
+        var norm = GradientNorm();
+        var scale = maxNorm / (norm + 1e-6);
+        if (scale < 1)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            gradients.mul_(scale);
+        }
+        return norm;
+    }
+
+    /// <summary>One AdamW update of every parameter from its accumulated gradient.</summary>
+    public void Step()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        Steps++;
+        var correction1 = 1 - Math.Pow(beta1, Steps);
+        var correction2 = 1 - Math.Pow(beta2, Steps);
+        values.mul_(1 - LearningRate * weightDecay);
+        average.mul_(beta1).add_(gradients, alpha: 1 - beta1);
+        averageSquare.mul_(beta2).addcmul_(gradients, gradients, value: 1 - beta2);
+        denominator.copy_(averageSquare).sqrt_().div_(Math.Sqrt(correction2)).add_(epsilon);
+        values.addcdiv_(average, denominator, value: -LearningRate / correction1);
+    }
+
+    /// <summary>Zeroes every gradient in place (the gradients stay views of the buffer).</summary>
+    public void ZeroGrad()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        gradients.zero_();
+    }
+
+    /// <summary>Releases the optimizer's buffers; the parameters keep their values.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+        disposed = true;
+        foreach (var (a, s) in moments)
+        {
+            a.Dispose();
+            s.Dispose();
+        }
+        foreach (var tensor in new[] { values, gradients, average, averageSquare, denominator })
+        {
+            tensor.Dispose();
+        }
+    }
+}
