@@ -16,7 +16,6 @@ namespace Torchwright.Runtime.Training;
 /// </summary>
 public sealed class FlatAdamW : IDisposable
 {
-    private readonly Parameter[] parameters;
     private readonly Tensor values;
     private readonly Tensor gradients;
     private readonly Tensor average;
@@ -38,19 +37,19 @@ public sealed class FlatAdamW : IDisposable
     public FlatAdamW(IEnumerable<Parameter> parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        this.parameters = parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>().ToArray();
-        if (this.parameters.Length == 0)
+        var unique = parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>().ToArray();
+        if (unique.Length == 0)
         {
             throw new ArgumentException("There are no parameters to optimise.", nameof(parameters));
         }
-        var first = this.parameters[0];
+        var first = unique[0];
         if (!first.is_floating_point())
         {
             throw new ArgumentException($"Parameters must be floating point; the first is {first.dtype}.", nameof(parameters));
         }
-        for (var i = 1; i < this.parameters.Length; i++)
+        for (var i = 1; i < unique.Length; i++)
         {
-            var p = this.parameters[i];
+            var p = unique[i];
             if (p.dtype != first.dtype || p.device_type != first.device_type || p.device_index != first.device_index)
             {
                 throw new ArgumentException(
@@ -64,17 +63,17 @@ public sealed class FlatAdamW : IDisposable
         // must not free them.
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var total = this.parameters.Sum(p => p.numel());
+        var total = unique.Sum(p => p.numel());
         values = empty(total, first.dtype, first.device).DetachFromDisposeScope();
         gradients = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
         average = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
         averageSquare = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
         denominator = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
-        moments = new (Tensor, Tensor)[this.parameters.Length];
+        moments = new (Tensor, Tensor)[unique.Length];
         long offset = 0;
-        for (var i = 0; i < this.parameters.Length; i++)
+        for (var i = 0; i < unique.Length; i++)
         {
-            var p = this.parameters[i];
+            var p = unique[i];
             var count = p.numel();
             var slot = values.narrow(0, offset, count).view(p.shape);
             slot.copy_(p);
@@ -91,9 +90,6 @@ public sealed class FlatAdamW : IDisposable
 
     /// <summary>Steps taken (the t of the bias corrections).</summary>
     public long Steps { get; set; }
-
-    /// <summary>The parameters, in the order of the buffer (each distinct object once).</summary>
-    public IReadOnlyList<Parameter> Parameters => parameters;
 
     /// <summary>Per parameter, views of its first and second moments (for saving and restoring a run).</summary>
     public IReadOnlyList<(Tensor Average, Tensor AverageSquare)> Moments => moments;

@@ -24,7 +24,6 @@ namespace Torchwright.Runtime.Training;
 public sealed class Trainer : IDisposable
 {
     private readonly IAnsiConsole? _console;
-    private readonly Parameter[] _parameters;
     private readonly FlatAdamW _optimizer;
     private readonly List<StepRecord> _history = new();
     private readonly Stopwatch _trainingClock = new();
@@ -47,13 +46,13 @@ public sealed class Trainer : IDisposable
         Model = model;
         Options = options;
         _console = console;
-        _parameters = model.parameters().Where(p => p.requires_grad).ToArray();
-        if (_parameters.Length == 0)
+        var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
+        if (parameters.Length == 0)
             throw new ArgumentException("The model has no trainable parameters.", nameof(model));
 
         torch.manual_seed(options.Seed);
         // One flat buffer for all trainable parameters: a step is a dozen whole-buffer operations (FlatAdamW).
-        _optimizer = new FlatAdamW(_parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay)
+        _optimizer = new FlatAdamW(parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay)
         {
             LearningRate = LearningRateSchedule.WarmupCosine(0, options),
         };
@@ -193,7 +192,6 @@ public sealed class Trainer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         CompletedSteps = TrainingState.Restore(path, Model, _optimizer, Options);
     }
-
 
     /// <summary>Disposes the optimiser (and its state) and closes the metrics log.</summary>
     public void Dispose()
