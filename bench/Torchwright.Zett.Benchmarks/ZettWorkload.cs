@@ -98,7 +98,7 @@ public sealed class ZettWorkload : IDisposable
             var text = SyntheticText.Generate(60_000, 99);
             var chunks = TextChunks.Consecutive(text, Batch * 9, ChunkLength);
             Texts = chunks.Take(Batch).ToList();
-            Table = MergeTable.Measure(Original, Enumerable.Range(1, 8).Select(b => (IReadOnlyList<string>)chunks.Skip(b * Batch).Take(Batch).ToList()), 200);
+            Table = MergeTable.Measure(Original, TextChunks.InBatches(chunks.Skip(Batch), Batch), 200);
             Merges = Table.MergesFor(TargetReduction + 0.01); // one point of margin: a batch scatters about the table's mean
             Cache = new EmbeddingCache(Hypernetwork, Model, Original);
         }

@@ -111,11 +111,9 @@ internal static class Program
     // Dynamic tokenization at a fifth fewer tokens: m from a merges→length table measured on other chunks.
     private static DynamicRow MeasureDynamic(ZettExperiment zett, List<string> chunks, List<string> tableChunks)
     {
-        List<IReadOnlyList<string>> Batches(List<string> texts) =>
-            texts.Chunk(DynamicBatch).Select(b => (IReadOnlyList<string>)b.ToList()).ToList();
-        var merges = MergeTable.Measure(zett.Original, Batches(tableChunks), 200).MergesFor(0.21);
+        var merges = MergeTable.Measure(zett.Original, TextChunks.InBatches(tableChunks, DynamicBatch), 200).MergesFor(0.21);
         var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
-        var scores = Batches(chunks).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0),
+        var scores = TextChunks.InBatches(chunks, DynamicBatch).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0),
             After: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges))).ToList();
         return new DynamicRow(merges, 1 - (double)scores.Sum(s => s.After.TokensAfter) / scores.Sum(s => s.After.TokensBefore),
             scores.Average(s => s.Before.BitsPerByte), scores.Average(s => s.After.BitsPerByte));

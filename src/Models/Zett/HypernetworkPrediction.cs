@@ -44,6 +44,22 @@ public static class HypernetworkPrediction
     }
 
     /// <summary>
+    /// The hypernetwork's <c>[Ê_in | Ê_out]</c> for the original vocabulary itself, each token its own single piece
+    /// (what the identity warm-up trains and the output scaler is fitted on), <c>[V, 2d]</c>, with gradients.
+    /// </summary>
+    /// <param name="hypernetwork">The hypernetwork.</param>
+    /// <param name="source">The original <c>[E_in | E_out]</c>, <c>[V, 2d]</c>.</param>
+    public static Tensor OriginalVocabulary(ZettHypernetwork hypernetwork, Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(hypernetwork);
+        ArgumentNullException.ThrowIfNull(source);
+        using var scope = NewDisposeScope();
+        var count = source.shape[0];
+        return hypernetwork.forward(arange(count, dtype: ScalarType.Int64).unsqueeze(1), ones(count, 1, dtype: ScalarType.Bool), source)
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// The hypernetwork's <c>[Ê_in | Ê_out]</c> for every token of <paramref name="pieces"/>, <c>[N, 2d]</c>, with
     /// gradients. Tokens are grouped by their number of pieces and each group runs only as wide as its longest
     /// token: padding takes no part in the result (the trunk masks padded keys and pools position 0), and most

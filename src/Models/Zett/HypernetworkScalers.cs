@@ -27,9 +27,8 @@ public static class HypernetworkScalers
         var (sourceMean, sourceStd) = (source.mean(new long[] { 0 }), source.std(0).clamp_min(1e-8));
         parameters["in_scaler_log_scale.weight"].copy_((InitStd / sourceStd).log());
         parameters["in_scaler_shift.weight"].copy_(-sourceMean * (InitStd / sourceStd));
-        // The predictions for the original vocabulary, each token its own single piece, before the output scaler.
-        var count = source.shape[0];
-        var predicted = hypernetwork.forward(arange(count, dtype: ScalarType.Int64).unsqueeze(1), ones(count, 1, dtype: ScalarType.Bool), source);
+        // The predictions for the original vocabulary before the output scaler (still the identity).
+        var predicted = HypernetworkPrediction.OriginalVocabulary(hypernetwork, source);
         var (predictedMean, predictedStd) = (predicted.mean(new long[] { 0 }), predicted.std(0).clamp_min(1e-8));
         var scale = sourceStd / predictedStd;
         parameters["out_scaler_log_scale.weight"].copy_(scale.log());

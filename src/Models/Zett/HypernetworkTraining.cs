@@ -34,7 +34,7 @@ public static class HypernetworkTraining
         using var source = HypernetworkPrediction.Source(model);
         HypernetworkScalers.Fit(hypernetwork, source);
 
-        var identity = Trainer.Run(hypernetwork, step => IdentityLoss(hypernetwork, source, original.Count), Options(settings.IdentityLearningRate, settings, settings.IdentitySteps, "zett-identity", showProgress));
+        var identity = Trainer.Run(hypernetwork, step => IdentityLoss(hypernetwork, source), Options(settings.IdentityLearningRate, settings, settings.IdentitySteps, "zett-identity", showProgress));
         var transfer = Trainer.Run(hypernetwork, step =>
         {
             var chunks = TextChunks.Sample(text, settings.BatchSize, settings.ChunkLength, step.Random);
@@ -81,12 +81,9 @@ public static class HypernetworkTraining
         return (inputTerm + outputTerm) / 2;
     }
 
-    private static Tensor IdentityLoss(ZettHypernetwork hypernetwork, Tensor source, int count)
+    private static Tensor IdentityLoss(ZettHypernetwork hypernetwork, Tensor source)
     {
-        // Each original token is its own single piece.
-        var ids = arange(count, dtype: ScalarType.Int64).unsqueeze(1);
-        var real = ones(count, 1, dtype: ScalarType.Bool);
-        var predicted = VocabularyEmbeddings.FromPredicted(hypernetwork.forward(ids, real, source));
+        var predicted = VocabularyEmbeddings.FromPredicted(HypernetworkPrediction.OriginalVocabulary(hypernetwork, source));
         return SquaredDistance(predicted.Input, predicted.Output, source);
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Torchwright.Models.Zett;
 
@@ -57,5 +58,16 @@ public static class TextChunks
             throw new ArgumentException($"the corpus gives only {chunks.Count} chunks of {length} characters, {count} were asked for", nameof(text));
         }
         return chunks;
+    }
+
+    /// <summary>Chunks split into consecutive batches of <paramref name="size"/> (the last may be shorter), as dynamic
+    /// tokenization and its merges→length table take them.</summary>
+    /// <param name="chunks">The chunks, in order.</param>
+    /// <param name="size">Chunks per batch.</param>
+    public static List<IReadOnlyList<string>> InBatches(IEnumerable<string> chunks, int size)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        return chunks.Chunk(size).Select(batch => (IReadOnlyList<string>)batch).ToList();
     }
 }

@@ -13,7 +13,7 @@ public class MergeTableTests(ITestOutputHelper output)
     private const int BatchSize = 16;
 
     private static List<IReadOnlyList<string>> Batches(List<string> chunks, int skip, int count) =>
-        Enumerable.Range(0, count).Select(b => (IReadOnlyList<string>)chunks.Skip(skip + b * BatchSize).Take(BatchSize).ToList()).ToList();
+        TextChunks.InBatches(chunks.Skip(skip).Take(count * BatchSize), BatchSize);
 
     [Fact]
     public void Measured_reduction_matches_the_table_within_one_point()
