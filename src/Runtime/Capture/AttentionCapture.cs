@@ -7,101 +7,117 @@ namespace Torchwright.Runtime.Capture;
 public static partial class CaptureLayers
 {
     /// <summary>
-    /// Up to this many query rows over all (batch, head) pairs, the scores of every pair come from one product with
-    /// the cross-pair blocks masked out: the wasted multiply-adds cost less than one call per pair.
+    /// Self-attention of the rows of <paramref name="input"/> (<c>[B·T, dim]</c>), added into <paramref name="output"/>:
+    /// one GEMM for Q, K and V, one batched product over every (batch, head) pair for the scores (the additive mask
+    /// and <paramref name="scoreBias"/> copied in first, so the product adds onto them), the softmax in place, one
+    /// batched product for the weighted values, and the output projection added into the residual stream.
     /// </summary>
-    internal const long BlockDiagonalRowLimit = 256;
-
-    /// <summary>
-    /// Self-attention of the rows of <paramref name="input"/> (<c>[B·T, dim]</c>), added into <paramref name="output"/>.
-    /// TorchSharp has no in-place batched product (<c>baddbmm_</c>): small problems use one <c>addmm_</c> over all
-    /// (batch, head) pairs with a block-diagonal mask, larger ones one <c>addmm_</c> per pair on views prepared at
-    /// capture time. The softmax runs in place over the scores buffer.
-    /// </summary>
-    internal static void AttentionInto(CaptureGraph graph, Attention attention, Tensor input, Tensor output, long batch, long length)
+    /// <param name="graph">The graph being recorded.</param>
+    /// <param name="attention">The layer.</param>
+    /// <param name="input">Normalised rows, <c>[B·T, dim]</c>.</param>
+    /// <param name="output">The residual stream's rows, <c>[B·T, dim]</c>; the attention output is added into it.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="length">T.</param>
+    /// <param name="scoreBias">A buffer added to the scores, broadcastable to <c>[B, H, T, T]</c> (a relative position
+    /// bias with padded keys at −1e9, say), or null.</param>
+    internal static void AttentionInto(CaptureGraph graph, Attention attention, Tensor input, Tensor output, long batch, long length, Tensor? scoreBias)
     {
         var options = attention.Options;
-        if (options.IsCross || options.Rope || options.QkNorm || options.Softmax1 || options.Prefix is not null || options.Window is not null || options.KeyHeads != options.QueryHeads)
+        if (options.IsCross || options.Rope || options.QkNorm || options.Prefix is not null || options.Window is not null || options.KeyHeads != options.QueryHeads)
         {
-            throw new NotSupportedException("Capture plans cover plain multi-head self-attention yet (no RoPE, QK-norm, softmax1, prefix, sliding window or grouped keys).");
+            throw new NotSupportedException("Capture plans cover multi-head self-attention yet (no cross-attention, RoPE, QK-norm, prefix, sliding window or grouped keys).");
         }
         if (attention.training && options.Dropout > 0)
         {
             throw new NotSupportedException($"Attention with dropout {options.Dropout} is in training mode; call eval() before capturing.");
         }
-        long heads = options.QueryHeads, width = options.HeadWidth, pairs = batch * heads, rows = pairs * length;
-        var scale = options.Scaled ? (float)(1 / Math.Sqrt(width)) : 1f;
+        LibTorchOperators.Require();
+        long heads = options.QueryHeads, width = options.HeadWidth, pairs = batch * heads;
+        if (scoreBias is not null)
+        {
+            RequireBroadcast("Attention's score bias", scoreBias, batch, heads, length, length);
+        }
 
         var packed = graph.Buffer(ScalarType.Float32, batch * length, 3 * heads * width);
         LinearInto(graph, attention.qkv!, input, packed, accumulate: false);
         var split = graph.Buffer(ScalarType.Float32, 3, pairs, length, width);
         var splitSource = graph.Keep(packed.view(batch, length, 3, heads, width).permute(2, 0, 3, 1, 4));
         var splitTarget = graph.Keep(split.view(3, batch, heads, length, width));
-        var attended = graph.Buffer(ScalarType.Float32, batch, heads, length, width);
-        var merged = graph.Buffer(ScalarType.Float32, batch, length, heads, width);
-        var mergeSource = graph.Keep(attended.permute(0, 2, 1, 3));
         graph.Add(() => splitTarget.copy_(splitSource));
+        var queries = graph.Keep(split[0]);
+        var keysTransposed = graph.Keep(split[1].transpose(1, 2));
+        var values = graph.Keep(split[2]);
 
-        var blockDiagonal = pairs > 1 && rows <= BlockDiagonalRowLimit;
-        var keys = blockDiagonal ? rows : length;
-        var scores = graph.Buffer(ScalarType.Float32, rows, keys);
-        var mask = blockDiagonal ? BlockDiagonalMask(graph, pairs, length, options.Causal) : options.Causal ? CausalMask(graph, length) : null;
-        if (blockDiagonal || pairs == 1)
+        var scores = graph.Buffer(ScalarType.Float32, pairs, length, length);
+        var masked = MaskInto(graph, scores, batch, heads, length, options.Causal, scoreBias);
+        var (beta, zero, one) = (graph.NativeScalar(masked ? 1 : 0), graph.NativeScalar(0), graph.NativeScalar(1));
+        var scale = graph.NativeScalar(options.Scaled ? 1 / Math.Sqrt(width) : 1);
+        graph.Add(() => LibTorchOperators.BatchedProductInto(scores, queries, keysTransposed, beta, scale));
+        if (options.Softmax1)
         {
-            var queries = graph.Keep(split[0].view(rows, width));
-            var keysTransposed = graph.Keep(split[1].view(rows, width).t());
-            graph.Add(() => scores.addmm_(queries, keysTransposed, 0f, scale));
+            Softmax1InPlace(graph, scores);
         }
         else
         {
-            var (queries, keysTransposed, scoreBlocks) = (PairViews(graph, split[0], pairs), PairViews(graph, split[1], pairs, transpose: true), PairViews(graph, scores.view(pairs, length, length), pairs));
-            graph.Add(() =>
-            {
-                for (var i = 0; i < scoreBlocks.Length; i++)
-                {
-                    scoreBlocks[i].addmm_(queries[i], keysTransposed[i], 0f, scale);
-                }
-            });
+            graph.Add(() => LibTorchOperators.SoftmaxInto(scores, scores));
         }
-        SoftmaxInPlace(graph, scores, mask);
-        if (blockDiagonal || pairs == 1)
-        {
-            var values = graph.Keep(split[2].view(rows, width));
-            var attendedRows = graph.Keep(attended.view(rows, width));
-            graph.Add(() => attendedRows.addmm_(scores, values, 0f, 1f));
-        }
-        else
-        {
-            var (probabilities, values, outputs) = (PairViews(graph, scores.view(pairs, length, length), pairs), PairViews(graph, split[2], pairs), PairViews(graph, attended.view(pairs, length, width), pairs));
-            graph.Add(() =>
-            {
-                for (var i = 0; i < outputs.Length; i++)
-                {
-                    outputs[i].addmm_(probabilities[i], values[i], 0f, 1f);
-                }
-            });
-        }
+
+        var attended = graph.Buffer(ScalarType.Float32, pairs, length, width);
+        graph.Add(() => LibTorchOperators.BatchedProductInto(attended, scores, values, zero, one));
+        var merged = graph.Buffer(ScalarType.Float32, batch, length, heads, width);
+        var mergeSource = graph.Keep(attended.view(batch, heads, length, width).permute(0, 2, 1, 3));
         graph.Add(() => merged.copy_(mergeSource));
         LinearInto(graph, attention.proj, Matrix(graph, merged, heads * width), output, accumulate: true);
     }
 
-    // Softmax over the last dimension of a [rows, keys] buffer, in place: max, subtract, exp, row sums by a product, divide.
-    private static void SoftmaxInPlace(CaptureGraph graph, Tensor scores, Tensor? mask)
+    // Writes the causal mask and the score bias into the scores before each product adds onto them; false when
+    // there is neither, and the product overwrites the scores instead.
+    private static bool MaskInto(CaptureGraph graph, Tensor scores, long batch, long heads, long length, bool causal, Tensor? scoreBias)
     {
-        long rows = scores.size(0), keys = scores.size(1);
-        var rowMax = graph.Buffer(ScalarType.Float32, rows, 1);
-        var rowSum = graph.Buffer(ScalarType.Float32, rows, 1);
-        var ones = graph.Keep(TorchSharp.torch.ones(keys, 1, ScalarType.Float32, graph.Device));
-        var masked = mask is null ? null : graph.Keep(scores.view(-1, mask.size(0), keys));
-        var (plus, minus) = (graph.Scalar(1), graph.Scalar(-1));
+        var causalMask = causal ? CausalMask(graph, length) : null;
+        if (scoreBias is null && causalMask is null)
+        {
+            return false;
+        }
+        var perPair = graph.Keep(scores.view(batch, heads, length, length));
+        var plus = graph.Scalar(1);
         graph.Add(() =>
         {
-            masked?.add_(mask!, plus);
-            NativeInPlace.MaxOverLastInto(scores, rowMax);
-            scores.add_(rowMax, minus);
-            scores.exp_();
-            rowSum.addmm_(scores, ones, 0f, 1f);
-            scores.div_(rowSum);
+            if (scoreBias is null)
+            {
+                perPair.copy_(causalMask!);
+                return;
+            }
+            perPair.copy_(scoreBias);
+            if (causalMask is not null)
+            {
+                perPair.add_(causalMask, plus);
+            }
+        });
+        return true;
+    }
+
+    // softmax1 over the last dimension in place: exp(s − m) / (exp(−m) + Σ exp(s − m)) with m = max(0, max s),
+    // as the eager layer computes it; the row sums are a product with a column of ones.
+    private static void Softmax1InPlace(CaptureGraph graph, Tensor scores)
+    {
+        long keys = scores.size(-1);
+        var rows = graph.Keep(scores.view(-1, keys));
+        var rowMax = graph.Buffer(ScalarType.Float32, rows.size(0), 1);
+        var rowSum = graph.Buffer(ScalarType.Float32, rows.size(0), 1);
+        var ones = graph.Keep(TorchSharp.torch.ones(keys, 1, ScalarType.Float32, graph.Device));
+        var (zero, minus) = (graph.Scalar(0), graph.Scalar(-1));
+        graph.Add(() =>
+        {
+            NativeInPlace.MaxOverLastInto(rows, rowMax);
+            rowMax.clamp_min_(zero);
+            rows.add_(rowMax, minus);
+            rows.exp_();
+            rowSum.addmm_(rows, ones, 0f, 1f);
+            rowMax.neg_();
+            rowMax.exp_();
+            rowSum.add_(rowMax);
+            rows.div_(rowSum);
         });
     }
 
@@ -109,32 +125,17 @@ public static partial class CaptureLayers
     private static Tensor CausalMask(CaptureGraph graph, long length)
         => graph.Keep(full(length, length, float.NegativeInfinity, ScalarType.Float32, graph.Device).triu(1));
 
-    // [P·T, P·T]: a query attends only to keys of its own (batch, head) pair, and causally within it when asked.
-    private static Tensor BlockDiagonalMask(CaptureGraph graph, long pairs, long length, bool causal)
+    private static void RequireBroadcast(string what, Tensor tensor, params long[] shape)
     {
-        using var scope = NewDisposeScope();
-        var index = arange(pairs * length, ScalarType.Int64, graph.Device);
-        var pair = index.div(length, RoundingMode.floor);
-        var position = index.remainder(length);
-        var allowed = pair.unsqueeze(1).eq(pair.unsqueeze(0));
-        if (causal)
+        var fits = tensor.Dimensions <= shape.Length;
+        for (var i = 1; fits && i <= tensor.Dimensions; i++)
         {
-            allowed = allowed.logical_and(position.unsqueeze(0).le(position.unsqueeze(1)));
+            var size = tensor.size(-i);
+            fits = size == shape[^i] || size == 1;
         }
-        var mask = zeros(pairs * length, pairs * length, ScalarType.Float32, graph.Device).masked_fill(allowed.logical_not(), float.NegativeInfinity);
-        return graph.Keep(mask.MoveToOuterDisposeScope());
-    }
-
-    // One kept [T, ·] view per (batch, head) pair of a [P, T, ·] buffer.
-    private static Tensor[] PairViews(CaptureGraph graph, Tensor buffer, long pairs, bool transpose = false)
-    {
-        using var source = buffer;
-        var views = new Tensor[pairs];
-        for (var i = 0; i < pairs; i++)
+        if (!fits || tensor.dtype != ScalarType.Float32)
         {
-            using var view = source[i];
-            views[i] = graph.Keep(transpose ? view.t() : view.alias());
+            throw new ArgumentException($"{what} must be fp32 and broadcastable to [{string.Join(", ", shape)}], but is [{string.Join(", ", tensor.shape)}] {tensor.dtype}.");
         }
-        return views;
     }
 }

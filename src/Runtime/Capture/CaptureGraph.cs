@@ -14,6 +14,7 @@ public sealed class CaptureGraph : IDisposable
     private readonly List<Tensor> buffers = new();
     private readonly List<Tensor> owned = new();
     private readonly List<Scalar> scalars = new();
+    private readonly List<NativeScalar> nativeScalars = new();
     private readonly List<Action> recording = new();
     private Action[] steps = Array.Empty<Action>();
     private bool disposed;
@@ -58,6 +59,15 @@ public sealed class CaptureGraph : IDisposable
     {
         var scalar = value.ToScalar();
         scalars.Add(scalar);
+        return scalar;
+    }
+
+    /// <summary>A scalar for <see cref="LibTorchOperators"/>, created once.</summary>
+    /// <param name="value">The value.</param>
+    internal NativeScalar NativeScalar(double value)
+    {
+        var scalar = new NativeScalar(value);
+        nativeScalars.Add(scalar);
         return scalar;
     }
 
@@ -119,6 +129,11 @@ public sealed class CaptureGraph : IDisposable
         {
             scalar.Dispose();
         }
+        foreach (var scalar in nativeScalars)
+        {
+            scalar.Dispose();
+        }
+        nativeScalars.Clear();
         owned.Clear();
         buffers.Clear();
         scalars.Clear();

@@ -6,23 +6,30 @@ namespace Torchwright.Runtime.Capture;
 
 public static partial class CaptureLayers
 {
-    /// <summary>The MLP of the rows of <paramref name="input"/>, added into <paramref name="output"/>; the activation runs in place.</summary>
+    /// <summary>
+    /// The MLP of the rows of <paramref name="input"/>, added into <paramref name="output"/>. The activation runs in
+    /// place; gated, the activated gate half is multiplied by the value half in place and the narrowing layer reads
+    /// that half as a strided matrix.
+    /// </summary>
     internal static void MlpInto(CaptureGraph graph, Mlp mlp, Tensor input, Tensor output)
     {
-        if (mlp.Gated || mlp.Activation is not (Activation.Gelu or Activation.Relu))
+        LibTorchOperators.Require();
+        var widened = graph.Buffer(ScalarType.Float32, input.size(0), mlp.Gated ? 2 * mlp.Hidden : mlp.Hidden);
+        LinearInto(graph, mlp.fc1, input, widened, accumulate: false);
+        var activation = mlp.Activation;
+        if (!mlp.Gated)
         {
-            throw new NotSupportedException($"Capture plans cover ungated GELU and ReLU MLPs yet, not {(mlp.Gated ? "gated " : "")}{mlp.Activation}.");
+            graph.Add(() => LibTorchOperators.ActivateInPlace(widened, activation));
+            LinearInto(graph, mlp.fc2, widened, output, accumulate: true);
+            return;
         }
-        var hidden = graph.Buffer(ScalarType.Float32, input.size(0), mlp.Hidden);
-        LinearInto(graph, mlp.fc1, input, hidden, accumulate: false);
-        if (mlp.Activation == Activation.Relu)
+        var gate = graph.Keep(widened.narrow(1, 0, mlp.Hidden));
+        var value = graph.Keep(widened.narrow(1, mlp.Hidden, mlp.Hidden));
+        graph.Add(() =>
         {
-            graph.Add(() => hidden.relu_());
-        }
-        else
-        {
-            graph.Add(() => NativeInPlace.GeluInPlace(hidden));
-        }
-        LinearInto(graph, mlp.fc2, hidden, output, accumulate: true);
+            LibTorchOperators.ActivateInPlace(gate, activation);
+            gate.mul_(value);
+        });
+        LinearInto(graph, mlp.fc2, gate, output, accumulate: true);
     }
 }

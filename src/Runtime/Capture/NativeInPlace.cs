@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace Torchwright.Runtime.Capture;
 
 /// <summary>
-/// Operations written into an existing buffer whose TorchSharp wrappers (<c>amax(dims, keepdim, out)</c>,
-/// <c>gelu_()</c>) return the result, an alias of the buffer, as a new managed tensor on every call. These call
+/// Operations written into an existing buffer whose TorchSharp wrapper (<c>amax(dims, keepdim, out)</c>) returns the
+/// result, an alias of the buffer, as a new managed tensor on every call. These call
 /// the same exported entry points of TorchSharp's native library and release the alias handle at once, so a
 /// replay creates no tensor.
 /// </summary>
@@ -14,9 +14,6 @@ internal static class NativeInPlace
 {
     [DllImport("LibTorchSharp")]
     private static extern IntPtr THSTensor_amax_out(IntPtr tensor, IntPtr dims, int length, [MarshalAs(UnmanagedType.U1)] bool keepdim, IntPtr output);
-
-    [DllImport("LibTorchSharp")]
-    private static extern IntPtr THSTensor_gelu_(IntPtr tensor);
 
     [DllImport("LibTorchSharp")]
     private static extern void THSTensor_dispose(IntPtr handle);
@@ -41,18 +38,6 @@ internal static class NativeInPlace
             // The native layer reports errors through TorchSharp's last-error slot; let the managed call raise it.
             using var _ = input.amax(LastDimension, true, output);
             throw new InvalidOperationException("amax into a capture buffer failed.");
-        }
-        THSTensor_dispose(alias);
-    }
-
-    /// <summary>Applies the exact (erf) GELU to <paramref name="tensor"/> in place.</summary>
-    public static void GeluInPlace(Tensor tensor)
-    {
-        var alias = THSTensor_gelu_(tensor.Handle);
-        if (alias == IntPtr.Zero)
-        {
-            using var _ = tensor.gelu_();
-            throw new InvalidOperationException("gelu_ on a capture buffer failed.");
         }
         THSTensor_dispose(alias);
     }

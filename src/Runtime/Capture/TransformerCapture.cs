@@ -13,7 +13,17 @@ public static partial class CaptureLayers
     /// <param name="graph">The graph being recorded.</param>
     /// <param name="stack">The stack.</param>
     /// <param name="input">Its input buffer.</param>
-    public static Tensor Record(CaptureGraph graph, TransformerStack stack, Tensor input)
+    public static Tensor Record(CaptureGraph graph, TransformerStack stack, Tensor input) => Record(graph, stack, input, null);
+
+    /// <summary>
+    /// Records a <see cref="TransformerStack"/> whose every layer adds <paramref name="scoreBias"/> to its attention
+    /// scores: a T5 relative position bias, say, with padded keys at −1e9 (the eager stack's padding and bias together).
+    /// </summary>
+    /// <param name="graph">The graph being recorded.</param>
+    /// <param name="stack">The stack.</param>
+    /// <param name="input">Its input buffer, <c>[B, T, dim]</c>.</param>
+    /// <param name="scoreBias">A buffer broadcastable to <c>[B, heads, T, T]</c>, or null.</param>
+    public static Tensor Record(CaptureGraph graph, TransformerStack stack, Tensor input, Tensor? scoreBias)
     {
         if (input.Dimensions != 3)
         {
@@ -27,12 +37,12 @@ public static partial class CaptureLayers
         graph.Add(() => stream.copy_(input));
         foreach (var layer in stack.Layers)
         {
-            RecordLayer(graph, layer, rows, normed, batch, length);
+            RecordLayer(graph, layer, rows, normed, batch, length, scoreBias);
         }
         return stream;
     }
 
-    private static void RecordLayer(CaptureGraph graph, TransformerBlock layer, Tensor stream, Tensor normed, long batch, long length)
+    private static void RecordLayer(CaptureGraph graph, TransformerBlock layer, Tensor stream, Tensor normed, long batch, long length, Tensor? scoreBias)
     {
         var options = layer.Options;
         RequireWidth("TransformerBlock", stream, options.Dim);
@@ -45,7 +55,7 @@ public static partial class CaptureLayers
             throw new NotSupportedException($"A TransformerBlock with dropout {options.Dropout} is in training mode; call eval() before capturing.");
         }
         NormInto(graph, layer.norm1, stream, normed);
-        AttentionInto(graph, layer.attn, normed, stream, batch, length);
+        AttentionInto(graph, layer.attn, normed, stream, batch, length, scoreBias);
         NormInto(graph, layer.norm2, stream, normed);
         MlpInto(graph, layer.mlp, normed, stream);
     }

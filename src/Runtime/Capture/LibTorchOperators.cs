@@ -1,0 +1,93 @@
+using System;
+using System.Runtime.InteropServices;
+using Torchwright.Runtime.Blocks;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Capture;
+
+/// <summary>
+/// libtorch operators that TorchSharp does not expose in place, called at libtorch's own operator entry points
+/// (<c>at::_ops::NAME::call</c>, C++ functions taking tensors and scalars by reference): a batched product written
+/// into a buffer (<c>baddbmm_</c>), a softmax written into a buffer, and activations in place. Each call returns the
+/// buffer it wrote, so no tensor is created. TorchSharp's tensor and scalar handles are pointers to libtorch's
+/// <c>at::Tensor</c> and <c>c10::Scalar</c>, which is what these functions take.
+/// </summary>
+/// <remarks>
+/// A libtorch error thrown through these calls would end the process rather than raise a managed exception, so the
+/// recorders check every shape when they record, and replays only ever see the recorded buffers. The entry points
+/// are resolved by their Itanium C++ names in libtorch_cpu, as shipped for Linux and macOS; elsewhere capture
+/// refuses with <see cref="NotSupportedException"/>.
+/// </remarks>
+internal static unsafe class LibTorchOperators
+{
+    private static readonly Lazy<EntryPoints> Entries = new(Resolve);
+
+    // string_view as libstdc++ lays it out and passes it by value: length, then pointer.
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct StringView(nint length, IntPtr data)
+    {
+        public readonly nint Length = length;
+        public readonly IntPtr Data = data;
+    }
+
+    private static readonly StringView Tanh = new(4, Marshal.StringToHGlobalAnsi("tanh"));
+    private static readonly StringView NoApproximation = new(4, Marshal.StringToHGlobalAnsi("none"));
+
+    /// <summary><c>output = beta·output + alpha·(left @ right)</c> over a batch of matrices, written into <paramref name="output"/>.</summary>
+    public static void BatchedProductInto(Tensor output, Tensor left, Tensor right, NativeScalar beta, NativeScalar alpha)
+        => Entries.Value.BatchedProduct(output.Handle, left.Handle, right.Handle, beta.Handle, alpha.Handle);
+
+    /// <summary>Softmax over the last dimension of <paramref name="input"/>, written into <paramref name="output"/> (may be the input).</summary>
+    public static void SoftmaxInto(Tensor input, Tensor output)
+        => Entries.Value.Softmax(input.Handle, -1, 0, output.Handle);
+
+    /// <summary>Applies <paramref name="activation"/> to <paramref name="tensor"/> in place.</summary>
+    public static void ActivateInPlace(Tensor tensor, Activation activation)
+    {
+        var entries = Entries.Value;
+        switch (activation)
+        {
+            case Activation.Gelu: entries.Gelu(tensor.Handle, NoApproximation); break;
+            case Activation.GeluTanh: entries.Gelu(tensor.Handle, Tanh); break;
+            case Activation.Relu: entries.Relu(tensor.Handle); break;
+            case Activation.Silu: entries.Silu(tensor.Handle); break;
+            default: throw new NotSupportedException($"No in-place capture of activation {activation}.");
+        }
+    }
+
+    /// <summary>Throws <see cref="NotSupportedException"/> now, at recording, if the entry points cannot be found.</summary>
+    public static void Require() => _ = Entries.Value;
+
+    private sealed class EntryPoints
+    {
+        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr> BatchedProduct;
+        public delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr> Softmax;
+        public delegate* unmanaged<IntPtr, StringView, IntPtr> Gelu;
+        public delegate* unmanaged<IntPtr, IntPtr> Relu;
+        public delegate* unmanaged<IntPtr, IntPtr> Silu;
+    }
+
+    private static EntryPoints Resolve()
+    {
+        // TorchSharp has loaded libtorch by the time a tensor exists; loading it by name again returns that copy.
+        using (zeros(1))
+        {
+        }
+        if (!NativeLibrary.TryLoad(OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so", out var library))
+        {
+            throw new NotSupportedException("Capture plans call libtorch's in-place operators directly; libtorch_cpu could not be found on this platform.");
+        }
+        return new EntryPoints
+        {
+            BatchedProduct = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops8baddbmm_4callERNS_6TensorERKS2_S5_RKN3c106ScalarES9_", "baddbmm_"),
+            Softmax = (delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops12_softmax_out4callERKNS_6TensorElbRS2_", "_softmax.out"),
+            Gelu = (delegate* unmanaged<IntPtr, StringView, IntPtr>)Export(library, "_ZN2at4_ops5gelu_4callERNS_6TensorESt17basic_string_viewIcSt11char_traitsIcEE", "gelu_"),
+            Relu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5relu_4callERNS_6TensorE", "relu_"),
+            Silu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5silu_4callERNS_6TensorE", "silu_"),
+        };
+    }
+
+    private static IntPtr Export(IntPtr library, string symbol, string name)
+        => NativeLibrary.TryGetExport(library, symbol, out var address) ? address
+            : throw new NotSupportedException($"Capture plans need libtorch's in-place operator '{name}', which this libtorch does not export ({symbol}).");
+}
