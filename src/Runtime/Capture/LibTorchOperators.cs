@@ -8,13 +8,14 @@ namespace Torchwright.Runtime.Capture;
 /// <summary>
 /// libtorch operators that TorchSharp does not expose in place, called at libtorch's own operator entry points
 /// (<c>at::_ops::NAME::call</c>, C++ functions taking tensors and scalars by reference): a batched product written
-/// into a buffer (<c>baddbmm_</c>), a softmax written into a buffer, and activations in place. Each call returns the
+/// into a buffer (<c>baddbmm_</c>), a softmax and a row gather written into a buffer, and activations in place. Each call returns the
 /// buffer it wrote, so no tensor is created. TorchSharp's tensor and scalar handles are pointers to libtorch's
 /// <c>at::Tensor</c> and <c>c10::Scalar</c>, which is what these functions take.
 /// </summary>
 /// <remarks>
 /// A libtorch error thrown through these calls would end the process rather than raise a managed exception, so the
-/// recorders check every shape when they record, and replays only ever see the recorded buffers. The entry points
+/// recorders check every shape when they record, replays only ever see the recorded buffers, and no call here reads
+/// an index that comes from the user's data (an embedding lookup stays a TorchSharp call, which reports a bad id). The entry points
 /// are resolved by their Itanium C++ names in libtorch_cpu, as shipped for Linux and macOS; elsewhere capture
 /// refuses with <see cref="NotSupportedException"/>.
 /// </remarks>
@@ -41,6 +42,10 @@ internal static unsafe class LibTorchOperators
     public static void SoftmaxInto(Tensor input, Tensor output)
         => Entries.Value.Softmax(input.Handle, -1, 0, output.Handle);
 
+    /// <summary>The rows of <paramref name="input"/> at <paramref name="index"/> (int64) along <paramref name="dimension"/>, written into <paramref name="output"/>.</summary>
+    public static void IndexSelectInto(Tensor input, long dimension, Tensor index, Tensor output)
+        => Entries.Value.IndexSelect(input.Handle, dimension, index.Handle, output.Handle);
+
     /// <summary>Applies <paramref name="activation"/> to <paramref name="tensor"/> in place.</summary>
     public static void ActivateInPlace(Tensor tensor, Activation activation)
     {
@@ -62,6 +67,7 @@ internal static unsafe class LibTorchOperators
     {
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr> BatchedProduct;
         public delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr> Softmax;
+        public delegate* unmanaged<IntPtr, long, IntPtr, IntPtr, IntPtr> IndexSelect;
         public delegate* unmanaged<IntPtr, StringView, IntPtr> Gelu;
         public delegate* unmanaged<IntPtr, IntPtr> Relu;
         public delegate* unmanaged<IntPtr, IntPtr> Silu;
@@ -81,6 +87,7 @@ internal static unsafe class LibTorchOperators
         {
             BatchedProduct = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops8baddbmm_4callERNS_6TensorERKS2_S5_RKN3c106ScalarES9_", "baddbmm_"),
             Softmax = (delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops12_softmax_out4callERKNS_6TensorElbRS2_", "_softmax.out"),
+            IndexSelect = (delegate* unmanaged<IntPtr, long, IntPtr, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops16index_select_out4callERKNS_6TensorElS4_RS2_", "index_select.out"),
             Gelu = (delegate* unmanaged<IntPtr, StringView, IntPtr>)Export(library, "_ZN2at4_ops5gelu_4callERNS_6TensorESt17basic_string_viewIcSt11char_traitsIcEE", "gelu_"),
             Relu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5relu_4callERNS_6TensorE", "relu_"),
             Silu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5silu_4callERNS_6TensorE", "silu_"),
