@@ -14,6 +14,9 @@ internal sealed class Rope
     private readonly long headDim;
     private readonly double theta;
     private readonly long maxPositions;
+
+    /// <summary>Positions the table covers.</summary>
+    public long MaxPositions => maxPositions;
     private readonly object gate = new();
     private (Tensor Cos, Tensor Sin)? table;
 
@@ -51,7 +54,7 @@ internal sealed class Rope
     // Built once per device (compared by type and index: Device objects compare by reference); a table
     // for another device replaces it without disposing the old one,
     // which a concurrent caller may still be reading.
-    private (Tensor Cos, Tensor Sin) Table(Device device)
+    internal (Tensor Cos, Tensor Sin) Table(Device device)
     {
         lock (gate)
         {

@@ -16,6 +16,9 @@ public sealed class Attention : nn.Module, IForwardPathAware
     private readonly AttentionMasks masks = new();
     private readonly Rope? rope;
 
+    /// <summary>The rotary table of this layer, for recorders that apply it in place.</summary>
+    internal Rope? Rotary => rope;
+
     /// <summary>Creates the layer.</summary>
     /// <param name="options">Sizes and behaviour.</param>
     public Attention(AttentionOptions options) : base(nameof(Attention))
