@@ -21,20 +21,33 @@ namespace Torchwright.Models.Hat;
 public sealed class HatSession : IDisposable
 {
     private readonly HatModel model;
-    private readonly HatCaches caches;
-    private readonly WordStream stream;
+    private readonly IHatSteps steps;
+    private readonly EagerHatSteps? ownSteps;
+    private WordStream stream;
     private readonly List<byte> text = new();
     private Tensor? wordStates;   // encoder states of the current word's bytes, [1, L, EncoderDim]
     private Tensor? injection;    // the current word's decoder injection, [1, 1, EncoderDim]
     private int wordStart;
     private bool disposed;
 
-    /// <summary>Starts an empty session.</summary>
+    /// <summary>Starts an empty session that runs the model eagerly over growing key/value caches.</summary>
     /// <param name="model">The model to run.</param>
     public HatSession(HatModel model)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
-        caches = model.NewCaches();
+        steps = ownSteps = new EagerHatSteps(model);
+        stream = new WordStream(model.Config.MaxWordBytes);
+    }
+
+    /// <summary>Starts an empty session that runs every byte and word position through captured step plans (reset here;
+    /// they must serve no other session meanwhile). The text fits in the plans' capacities.</summary>
+    /// <param name="plans">Plans captured from the model to run.</param>
+    public HatSession(HatStepPlans plans)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        plans.Reset();
+        model = plans.Model;
+        steps = plans;
         stream = new WordStream(model.Config.MaxWordBytes);
     }
 
@@ -77,6 +90,12 @@ public sealed class HatSession : IDisposable
                 starts.Add(i + 1 - begun);
             }
         }
+        if (!steps.HasRoom(n, starts.Count - 1, out var full))
+        {
+            text.Clear();
+            stream = new WordStream(model.Config.MaxWordBytes);
+            throw new InvalidOperationException($"The prompt does not fit: {full}.");
+        }
         var byteWords = new long[n];
         for (int w = 0; w < starts.Count; w++)
         {
@@ -84,8 +103,7 @@ public sealed class HatSession : IDisposable
             Array.Fill(byteWords, w, starts[w], end - starts[w]);
         }
 
-        var positions = arange(n);
-        var states = model.encode_step(tensor(bytes, new long[] { 1, n }), positions, caches.Encoder);
+        var states = steps.Encode(tensor(bytes, new long[] { 1, n }), 0);
         int complete = starts.Count - 1;
         var injections = model.first_word_injection();
         if (complete > 0)
@@ -94,11 +112,11 @@ public sealed class HatSession : IDisposable
             var groups = arange(complete).unsqueeze(0);
             var pooled = model.pool_words(states.narrow(1, 0, completeBytes), arange(completeBytes),
                 tensor(byteWords, new long[] { 1, n }).narrow(1, 0, completeBytes), arange(complete), groups);
-            var backbone = model.backbone_step(pooled, arange(complete), caches.Backbone);
+            var backbone = steps.Backbone(pooled, 0);
             injections = cat(new[] { injections, model.injection(backbone) }, 1);
         }
         var perByte = injections.index_select(1, tensor(byteWords));
-        var logits = model.decode_step(states, perByte, positions, caches.Decoder);
+        var logits = steps.Decode(states, perByte, 0);
 
         CompletedWords = complete;
         wordStart = starts[complete];
@@ -116,25 +134,30 @@ public sealed class HatSession : IDisposable
         {
             throw new InvalidOperationException("Start the session with Prefill.");
         }
+        // This byte may complete a word: make sure both fit before anything changes.
+        if (!steps.HasRoom(1, 1, out var full))
+        {
+            throw new InvalidOperationException($"No room for another byte: {full}.");
+        }
         using var scope = NewDisposeScope();
         int position = text.Count;
         text.Add(value);
-        var state = model.encode_step(tensor(new long[] { value }, new long[] { 1, 1 }), tensor(new long[] { position }), caches.Encoder);
+        var state = steps.Encode(tensor(new long[] { value }, new long[] { 1, 1 }), position);
         Keep(ref wordStates, cat(new[] { wordStates!, state }, 1));
 
         int begun = stream.Append(value);
         Tensor logits;
         if (begun == 0)
         {
-            logits = model.decode_step(state, injection!, tensor(new long[] { position }), caches.Decoder);
+            logits = steps.Decode(state, injection!, position);
         }
         else
         {
             int newStart = position + 1 - begun;
             CompleteWord(newStart);
             // Bytes of the new word that the decoder saw as part of the previous one are decoded again.
-            caches.Decoder.Truncate(caches.Decoder.Length - (begun - 1));
-            logits = model.decode_step(wordStates!, injection!.expand(1, begun, -1), arange(newStart, position + 1), caches.Decoder);
+            steps.TruncateDecoder(steps.DecoderLength - (begun - 1));
+            logits = steps.Decode(wordStates!, injection!.expand(1, begun, -1), newStart);
         }
         return logits[0, -1].MoveToOuterDisposeScope();
     }
@@ -147,7 +170,7 @@ public sealed class HatSession : IDisposable
             return;
         }
         disposed = true;
-        caches.Dispose();
+        ownSteps?.Dispose();
         wordStates?.Dispose();
         injection?.Dispose();
     }
@@ -159,7 +182,7 @@ public sealed class HatSession : IDisposable
         var groups = zeros(1, 1, ScalarType.Int64);
         var pooled = model.pool_words(wordStates!.narrow(1, 0, length), arange(wordStart, newStart),
             zeros(1, length, ScalarType.Int64), tensor(new long[] { CompletedWords }), groups);
-        var backbone = model.backbone_step(pooled, tensor(new long[] { CompletedWords }), caches.Backbone);
+        var backbone = steps.Backbone(pooled, CompletedWords);
         Keep(ref injection, model.injection(backbone));
         Keep(ref wordStates, wordStates!.narrow(1, length, wordStates.shape[1] - length));
         var word = text.GetRange(wordStart, length).ToArray();

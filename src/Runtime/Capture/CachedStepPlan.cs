@@ -28,7 +28,10 @@ public sealed class CachedStepPlan : CapturePlan
     /// <param name="capacity">Positions the cache holds.</param>
     /// <param name="device">Where the buffers live.</param>
     /// <param name="owner">Names the step in error messages.</param>
-    public CachedStepPlan(TransformerStack stack, long batch, long capacity, Device device, string owner) : base(owner, device)
+    /// <param name="head">Records layers after the stack (a final norm and an output layer, say) from its
+    /// <c>[batch, 1, dim]</c> output buffer, or null for the stack's output itself.</param>
+    public CachedStepPlan(TransformerStack stack, long batch, long capacity, Device device, string owner,
+        Func<CaptureGraph, Tensor, Tensor>? head = null) : base(owner, device)
     {
         ArgumentNullException.ThrowIfNull(stack);
         if (capacity < 1 || batch < 1)
@@ -48,7 +51,7 @@ public sealed class CachedStepPlan : CapturePlan
         {
             CaptureLayers.RecordCachedStep(Graph, layer, rows, normed, batch, capacity, position);
         }
-        Seal(stream);
+        Seal(head is null ? stream : head(Graph, stream));
     }
 
     /// <summary>Positions the cache holds.</summary>
@@ -57,7 +60,7 @@ public sealed class CachedStepPlan : CapturePlan
     /// <summary>Positions stepped so far: the next step runs at this position.</summary>
     public long Length { get; private set; }
 
-    /// <summary>Runs the stack for the position after the last one and returns its output, <c>[batch, 1, dim]</c>
+    /// <summary>Runs the stack (and the head) for the position after the last one and returns the output, <c>[batch, 1, ·]</c>
     /// (the plan's buffer, overwritten by the next step).</summary>
     /// <param name="x">The new position's input, of the captured shape.</param>
     /// <exception cref="ArgumentException"><paramref name="x"/> has another shape, dtype or device; nothing was written.</exception>
