@@ -14,7 +14,7 @@ public sealed class CaptureGraph : IDisposable
     private readonly List<Tensor> buffers = new();
     private readonly List<Tensor> owned = new();
     private readonly List<Scalar> scalars = new();
-    private readonly List<NativeScalar> nativeScalars = new();
+    private readonly List<IDisposable> nativeArguments = new();
     private readonly List<Action> recording = new();
     private Action[] steps = Array.Empty<Action>();
     private bool disposed;
@@ -64,11 +64,14 @@ public sealed class CaptureGraph : IDisposable
 
     /// <summary>A scalar for <see cref="LibTorchOperators"/>, created once.</summary>
     /// <param name="value">The value.</param>
-    internal NativeScalar NativeScalar(double value)
+    internal NativeScalar NativeScalar(double value) => Own(new NativeScalar(value));
+
+    /// <summary>Takes ownership of native arguments made once for a step (see <see cref="LibTorchOperators"/>).</summary>
+    /// <param name="arguments">Freed with the graph.</param>
+    internal T Own<T>(T arguments) where T : IDisposable
     {
-        var scalar = new NativeScalar(value);
-        nativeScalars.Add(scalar);
-        return scalar;
+        nativeArguments.Add(arguments);
+        return arguments;
     }
 
     /// <summary>Weights are read by reference with gradient tracking off, so a replay records no autograd graph
@@ -129,11 +132,11 @@ public sealed class CaptureGraph : IDisposable
         {
             scalar.Dispose();
         }
-        foreach (var scalar in nativeScalars)
+        foreach (var arguments in nativeArguments)
         {
-            scalar.Dispose();
+            arguments.Dispose();
         }
-        nativeScalars.Clear();
+        nativeArguments.Clear();
         owned.Clear();
         buffers.Clear();
         scalars.Clear();

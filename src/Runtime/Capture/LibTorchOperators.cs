@@ -8,7 +8,7 @@ namespace Torchwright.Runtime.Capture;
 /// <summary>
 /// libtorch operators that TorchSharp does not expose in place, called at libtorch's own operator entry points
 /// (<c>at::_ops::NAME::call</c>, C++ functions taking tensors and scalars by reference): a batched product written
-/// into a buffer (<c>baddbmm_</c>), a softmax and a row gather written into a buffer, and activations in place. Each call returns the
+/// into a buffer (<c>baddbmm_</c>), a softmax, a layer norm and a row gather written into buffers, and activations in place. Each call returns the
 /// buffer it wrote, so no tensor is created. TorchSharp's tensor and scalar handles are pointers to libtorch's
 /// <c>at::Tensor</c> and <c>c10::Scalar</c>, which is what these functions take.
 /// </summary>
@@ -46,6 +46,11 @@ internal static unsafe class LibTorchOperators
     public static void IndexSelectInto(Tensor input, long dimension, Tensor index, Tensor output)
         => Entries.Value.IndexSelect(input.Handle, dimension, index.Handle, output.Handle);
 
+    /// <summary>Layer norm of the rows of <paramref name="input"/> (<c>[N, D]</c>) into <paramref name="output"/>, with the row
+    /// means and reciprocal deviations into <paramref name="mean"/> and <paramref name="rstd"/> (<c>[N, 1]</c>): libtorch's fused kernel.</summary>
+    public static void LayerNormInto(Tensor input, LayerNormArguments arguments, double eps, Tensor output, Tensor mean, Tensor rstd)
+        => Entries.Value.LayerNorm(arguments.Result, input.Handle, arguments.Shape, 1, arguments.Weight, arguments.Bias, eps, output.Handle, mean.Handle, rstd.Handle);
+
     /// <summary>Applies <paramref name="activation"/> to <paramref name="tensor"/> in place.</summary>
     public static void ActivateInPlace(Tensor tensor, Activation activation)
     {
@@ -68,6 +73,8 @@ internal static unsafe class LibTorchOperators
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr> BatchedProduct;
         public delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr> Softmax;
         public delegate* unmanaged<IntPtr, long, IntPtr, IntPtr, IntPtr> IndexSelect;
+        // The tuple of three references comes back through a hidden first argument (24 bytes: returned in memory).
+        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, nint, IntPtr, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr> LayerNorm;
         public delegate* unmanaged<IntPtr, StringView, IntPtr> Gelu;
         public delegate* unmanaged<IntPtr, IntPtr> Relu;
         public delegate* unmanaged<IntPtr, IntPtr> Silu;
@@ -88,6 +95,8 @@ internal static unsafe class LibTorchOperators
             BatchedProduct = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops8baddbmm_4callERNS_6TensorERKS2_S5_RKN3c106ScalarES9_", "baddbmm_"),
             Softmax = (delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops12_softmax_out4callERKNS_6TensorElbRS2_", "_softmax.out"),
             IndexSelect = (delegate* unmanaged<IntPtr, long, IntPtr, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops16index_select_out4callERKNS_6TensorElS4_RS2_", "index_select.out"),
+            LayerNorm = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, nint, IntPtr, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr>)Export(library,
+                "_ZN2at4_ops21native_layer_norm_out4callERKNS_6TensorEN3c108ArrayRefINS5_6SymIntEEERKSt8optionalIS2_ESC_dRS2_SD_SD_", "native_layer_norm.out"),
             Gelu = (delegate* unmanaged<IntPtr, StringView, IntPtr>)Export(library, "_ZN2at4_ops5gelu_4callERNS_6TensorESt17basic_string_viewIcSt11char_traitsIcEE", "gelu_"),
             Relu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5relu_4callERNS_6TensorE", "relu_"),
             Silu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5silu_4callERNS_6TensorE", "silu_"),

@@ -31,8 +31,8 @@ public static partial class CaptureLayers
     }
 
     /// <summary>
-    /// The norm of the rows of <paramref name="input"/> into <paramref name="output"/>. libtorch's fused kernels
-    /// have no out-variant in TorchSharp, so the statistics are row sums by <c>addmm_</c> against a column of 1/D.
+    /// The norm of the rows of <paramref name="input"/> into <paramref name="output"/>: LayerNorm by libtorch's fused
+    /// kernel; RmsNorm, which has no out-variant, by row sums of squares (<c>addmm_</c> against a column of 1/D).
     /// </summary>
     internal static void NormInto(CaptureGraph graph, Block norm, Tensor input, Tensor output)
     {
@@ -74,37 +74,22 @@ public static partial class CaptureLayers
         }
     }
 
+    // libtorch's fused layer norm written into the output; the row statistics it also returns go to scratch buffers.
     private static void LayerNormInto(CaptureGraph graph, LayerNorm layer, Tensor input, Tensor output)
     {
         RequireFloat32("LayerNorm", input);
-        long rows = input.size(0), width = input.size(1);
-        var averaging = graph.Keep(full(width, 1, 1.0 / width, ScalarType.Float32, graph.Device));
-        var mean = graph.Buffer(ScalarType.Float32, rows, 1);
-        var variance = graph.Buffer(ScalarType.Float32, rows, 1);
-        var squares = graph.Buffer(ScalarType.Float32, rows, width);
-        var eps = graph.Scalar(layer.Eps);
-        var (plus, minus) = (graph.Scalar(1), graph.Scalar(-1));
-        graph.Add(() =>
+        if (!input.is_contiguous() || !output.is_contiguous())
         {
-            mean.addmm_(input, averaging, 0f, 1f);
-            output.copy_(input);
-            output.add_(mean, minus);
-            squares.copy_(output);
-            squares.mul_(output);
-            variance.addmm_(squares, averaging, 0f, 1f);
-            variance.add_(eps);
-            variance.rsqrt_();
-            output.mul_(variance);
-        });
-        if (layer.weight is not null)
-        {
-            var weight = graph.Weight(layer.weight);
-            var bias = graph.Weight(layer.bias!);
-            graph.Add(() =>
-            {
-                output.mul_(weight);
-                output.add_(bias, plus);
-            });
+            throw new NotSupportedException("LayerNorm capture reads and writes whole contiguous rows.");
         }
+        LibTorchOperators.Require();
+        long rows = input.size(0), width = input.size(1);
+        var mean = graph.Buffer(ScalarType.Float32, rows, 1);
+        var deviation = graph.Buffer(ScalarType.Float32, rows, 1);
+        var weight = layer.weight is null ? null : graph.Weight(layer.weight);
+        var bias = layer.bias is null ? null : graph.Weight(layer.bias);
+        var arguments = graph.Own(new LayerNormArguments(width, weight, bias));
+        var eps = layer.Eps;
+        graph.Add(() => LibTorchOperators.LayerNormInto(input, arguments, eps, output, mean, deviation));
     }
 }
