@@ -126,9 +126,12 @@ public sealed class Attention : nn.Module, IForwardPathAware
             using var typedQuery = rotatedQuery.dtype == value.dtype ? rotatedQuery.alias() : rotatedQuery.to(value.dtype);
             using var typedKey = rotatedKey.dtype == value.dtype ? rotatedKey.alias() : rotatedKey.to(value.dtype);
             var explicitScores = Path == ForwardPath.Fused && AttentionKernels.PrefersExplicit(typedQuery, typedKey, value);
-            var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups, explicitScores ? value.dtype : null);
+            var chunked = Path == ForwardPath.Fused && !explicitScores && !(training && Options.Dropout > 0) && AttentionKernels.PrefersChunked(typedQuery, typedKey, value);
+            var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups,
+                explicitScores ? value.dtype : chunked ? ScalarType.Float32 : null);
             using var attended = Path != ForwardPath.Fused ? AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training)
                 : explicitScores ? AttentionKernels.Explicit(Options, typedQuery, typedKey, value, plan, bias, training)
+                : chunked ? AttentionKernels.Chunked(Options, typedQuery, typedKey, value, plan, bias)
                 : AttentionKernels.Fused(Options, typedQuery, typedKey, value, plan, bias, training);
             plan.Dispose();
             using var merged = attended.transpose(1, 2).reshape(batch, length, Options.QueryHeads * Options.HeadWidth);

@@ -41,8 +41,8 @@ internal static class ParityCheck
         {
             throw new Xunit.Sdk.XunitException("the output is nearly zero: the comparison would prove nothing");
         }
-        // The fused path with each attention kernel (blocks without attention run the same code three times).
-        foreach (var kernel in new[] { AttentionKernel.Automatic, AttentionKernel.ExplicitScores, AttentionKernel.ScaledDotProduct })
+        // The fused path with each attention kernel (blocks without attention run the same code four times).
+        foreach (var kernel in new[] { AttentionKernel.Automatic, AttentionKernel.ExplicitScores, AttentionKernel.ScaledDotProduct, AttentionKernel.ChunkedScores })
         {
             using var choice = AttentionKernelChoice.Use(kernel);
             var (fusedOut, fusedGrads) = Run(module, ForwardPath.Fused, inputs, run, generator, seed);
