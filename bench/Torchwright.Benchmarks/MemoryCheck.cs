@@ -1,15 +1,17 @@
 using System;
-using System.IO;
-using System.Linq;
 using TorchSharp;
+using Torchwright.Bench;
 using static TorchSharp.torch;
 
 namespace Torchwright.Benchmarks;
 
 /// <summary>Result of the leak check: resident memory and live tensors before and after many forwards.</summary>
+/// The resident figures are memory in use (after collecting garbage and trimming glibc's free pages); the raw ones
+/// are VmRSS before the trim (see <see cref="Torchwright.Bench.ResidentMemory"/>).
 public sealed record MemoryReport(
     string Model, string Size, int Warmup, int Iterations, bool Reduced,
     long RssBeforeKb, long RssAfterKb, double RssGrowthPercent,
+    long RawRssBeforeKb, long RawRssAfterKb, double RawRssGrowthPercent,
     long TensorCountBefore, long TensorCountAfter, long LiveBefore, long LiveAfter, bool Passed);
 
 /// <summary>Runs the generated model's medium forward many times and checks that nothing accumulates.</summary>
@@ -25,30 +27,18 @@ public static class MemoryCheck
         {
             model.Step();
         }
-        var (rssBefore, countBefore, liveBefore) = Snapshot();
+        var (before, countBefore, liveBefore) = Snapshot();
         for (var i = 0; i < options.MemoryIterations; i++)
         {
             model.Step();
         }
-        var (rssAfter, countAfter, liveAfter) = Snapshot();
-        var growth = 100.0 * (rssAfter - rssBefore) / rssBefore;
+        var (after, countAfter, liveAfter) = Snapshot();
+        var (growth, rawGrowth) = after.GrowthSince(before);
         var passed = growth < MaxGrowthPercent && countAfter == countBefore && liveAfter == liveBefore;
         return new MemoryReport(Contender.GeneratedFp32.Id, size.Name, options.MemoryWarmup, options.MemoryIterations, options.Quick,
-            rssBefore, rssAfter, growth, countBefore, countAfter, liveBefore, liveAfter, passed);
+            before.InUseKb, after.InUseKb, growth, before.RawKb, after.RawKb, rawGrowth, countBefore, countAfter, liveBefore, liveAfter, passed);
     }
 
-    // Managed garbage is collected first so that only native growth (tensors, allocator caches) shows.
-    private static (long RssKb, long TensorCount, long Live) Snapshot()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return (ResidentKb(), torch.Tensor.TotalCount, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
-    }
-
-    private static long ResidentKb()
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static (ResidentMemory Resident, long TensorCount, long Live) Snapshot()
+        => (ResidentMemory.Measure(), torch.Tensor.TotalCount, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 }

@@ -117,7 +117,8 @@ public static class Program
             ? $"memory check: QUICK MODE, {options.MemoryIterations} medium forwards instead of 10,000 (after {options.MemoryWarmup} warm-up)"
             : $"memory check: {options.MemoryIterations} medium forwards after {options.MemoryWarmup} warm-up");
         var memory = MemoryCheck.Run(options);
-        Console.WriteLine($"memory check {(memory.Passed ? "passed" : "FAILED")}: VmRSS {memory.RssBeforeKb} → {memory.RssAfterKb} kB ({memory.RssGrowthPercent:+0.00;-0.00}%, limit {MemoryCheck.MaxGrowthPercent}%), " +
+        Console.WriteLine($"memory check {(memory.Passed ? "passed" : "FAILED")}: resident in use {memory.RssBeforeKb} → {memory.RssAfterKb} kB ({memory.RssGrowthPercent:+0.00;-0.00}%, limit {MemoryCheck.MaxGrowthPercent}%; " +
+            $"raw VmRSS {memory.RawRssBeforeKb} → {memory.RawRssAfterKb} kB, {memory.RawRssGrowthPercent:+0.00;-0.00}%), " +
             $"tensors {memory.TensorCountBefore} → {memory.TensorCountAfter}, live in scopes {memory.LiveBefore} → {memory.LiveAfter}");
         return memory;
     }

@@ -53,7 +53,7 @@ internal static class Program
             lastLoss = result.LastLoss;
             var snapshot = MemorySnapshot.Take(trainer.CompletedSteps);
             snapshots.Add(snapshot);
-            Console.WriteLine($"step {snapshot.Step,6}: rss {snapshot.ResidentKb / 1024.0,7:F1} MB, tensors {snapshot.Tensors}, scoped live {snapshot.ScopedLive}, loss {lastLoss:F3}, {clock.Elapsed.TotalSeconds:F0} s");
+            Console.WriteLine($"step {snapshot.Step,6}: rss in use {snapshot.ResidentKb / 1024.0,7:F1} MB (raw {snapshot.RawResidentKb / 1024.0,7:F1} MB), tensors {snapshot.Tensors}, scoped live {snapshot.ScopedLive}, loss {lastLoss:F3}, {clock.Elapsed.TotalSeconds:F0} s");
         }
 
         var baseline = snapshots.First(s => s.Step >= warmup);

@@ -8,16 +8,17 @@ namespace Torchwright.Runtime.Capture;
 /// <summary>
 /// libtorch operators that TorchSharp does not expose in place, called at libtorch's own operator entry points
 /// (<c>at::_ops::NAME::call</c>, C++ functions taking tensors and scalars by reference): a batched product written
-/// into a buffer (<c>baddbmm_</c>), a softmax, a layer norm and a row gather written into buffers, and activations in place. Each call returns the
-/// buffer it wrote, so no tensor is created. TorchSharp's tensor and scalar handles are pointers to libtorch's
-/// <c>at::Tensor</c> and <c>c10::Scalar</c>, which is what these functions take.
+/// into a buffer (<c>baddbmm_</c>), a softmax, a layer norm and a row gather written into buffers, and activations
+/// in place. Each call returns the buffer it wrote, so no tensor is created. TorchSharp's tensor and scalar handles
+/// are pointers to libtorch's <c>at::Tensor</c> and <c>c10::Scalar</c>, which is what these functions take.
 /// </summary>
 /// <remarks>
 /// A libtorch error thrown through these calls would end the process rather than raise a managed exception, so the
 /// recorders check every shape when they record, replays only ever see the recorded buffers, and no call here reads
-/// an index that comes from the user's data (an embedding lookup stays a TorchSharp call, which reports a bad id). The entry points
-/// are resolved by their Itanium C++ names in libtorch_cpu, as shipped for Linux and macOS; elsewhere capture
-/// refuses with <see cref="NotSupportedException"/>.
+/// an index that comes from the user's data (an embedding lookup stays a TorchSharp call, which reports a bad id).
+/// The entry points are resolved by their C++ names in libtorch_cpu and called with the x86-64 System V convention
+/// (a struct returned in memory comes back through a hidden first argument), so capture runs on Linux x64, where it
+/// is tested; elsewhere it refuses with <see cref="NotSupportedException"/>.
 /// </remarks>
 internal static unsafe class LibTorchOperators
 {
@@ -86,9 +87,13 @@ internal static unsafe class LibTorchOperators
         using (zeros(1))
         {
         }
-        if (!NativeLibrary.TryLoad(OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so", out var library))
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
-            throw new NotSupportedException("Capture plans call libtorch's in-place operators directly; libtorch_cpu could not be found on this platform.");
+            throw new NotSupportedException($"Capture plans call libtorch's operators directly, which is implemented for Linux x64 only, not {RuntimeInformation.RuntimeIdentifier}.");
+        }
+        if (!NativeLibrary.TryLoad("libtorch_cpu.so", out var library))
+        {
+            throw new NotSupportedException("Capture plans call libtorch's operators directly, but libtorch_cpu.so could not be loaded.");
         }
         return new EntryPoints
         {
