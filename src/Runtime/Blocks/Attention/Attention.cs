@@ -128,7 +128,7 @@ public sealed class Attention : nn.Module, IForwardPathAware
             var explicitScores = Path == ForwardPath.Fused && AttentionKernels.PrefersExplicit(typedQuery, typedKey, value);
             var chunked = Path == ForwardPath.Fused && !explicitScores && !(training && Options.Dropout > 0) && AttentionKernels.PrefersChunked(typedQuery, typedKey, value);
             var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups,
-                explicitScores ? value.dtype : chunked ? ScalarType.Float32 : null);
+                explicitScores || chunked ? value.dtype : null);
             using var attended = Path != ForwardPath.Fused ? AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training)
                 : explicitScores ? AttentionKernels.Explicit(Options, typedQuery, typedKey, value, plan, bias, training)
                 : chunked ? AttentionKernels.Chunked(Options, typedQuery, typedKey, value, plan, bias)

@@ -131,9 +131,9 @@ internal static class AttentionKernels
 
     /// <summary>
     /// Whether to run <see cref="Chunked"/>: inference in bf16 or fp16 on scores too large for <see cref="Explicit"/>.
-    /// There, <c>scaled_dot_product_attention</c>'s CPU kernel runs at half the speed of the explicit kernel's
-    /// low-precision GEMMs (measured at B=16, H=8, T=512, head width 64: 75–80 ms against 34–46 ms per layer), while
-    /// in fp32 it stays faster than explicit chunks (80–110 against 96–133 ms), so fp32 keeps it.
+    /// There, <c>scaled_dot_product_attention</c>'s CPU kernel takes twice to three times as long as explicit chunks
+    /// (measured at B=16, H=8, T=512, head width 64, one layer: 75–91 ms against 31–34 ms), while in fp32 it is as
+    /// fast as or faster than explicit chunks (80–110 against 89–133 ms), so fp32 keeps it.
     /// </summary>
     public static bool PrefersChunked(Tensor query, Tensor key, Tensor value)
     {
@@ -151,9 +151,10 @@ internal static class AttentionKernels
     }
 
     /// <summary>
-    /// The explicit kernel over slices of heads, one batch row at a time, each slice's fp32 scores at most
-    /// <see cref="ChunkScoresBytes"/>: low-precision GEMMs for the products, the mask added and the softmax taken in
-    /// fp32 (as autocast does), the weighted values written into the output slice. For inference: no dropout.
+    /// The explicit kernel over slices of heads, one batch row at a time, each slice's scores at most
+    /// <see cref="ChunkScoresBytes"/> counted in fp32: scores, scale and mask in the inputs' precision, libtorch's
+    /// softmax for that precision (which keeps its maximum and sum in fp32; softmax1 computes in fp32), the weighted
+    /// values written into the output slice. For inference: no dropout.
     /// </summary>
     public static Tensor Chunked(AttentionOptions options, Tensor query, Tensor key, Tensor value, MaskPlan plan, Tensor? bias)
     {
@@ -161,7 +162,6 @@ internal static class AttentionKernels
         (key, value) = ShareHeads(options, key, value);
         long batch = query.shape[0], heads = query.shape[1], length = query.shape[2], keys = key.shape[2];
         var headsPerChunk = Math.Clamp(ChunkScoresBytes / (length * keys * sizeof(float)), 1, heads);
-        var scale = options.Scaled ? 1.0 / Math.Sqrt(options.HeadWidth) : 1.0;
         var output = empty(new[] { batch, heads, length, options.HeadWidth }, value.dtype, value.device);
         for (long b = 0; b < batch; b++)
         {
@@ -169,15 +169,18 @@ internal static class AttentionKernels
             {
                 using var chunk = NewDisposeScope();
                 var count = Math.Min(headsPerChunk, heads - first);
-                var scores = query[b].narrow(0, first, count).matmul(key[b].narrow(0, first, count).transpose(-2, -1)).to(ScalarType.Float32);
-                scores.mul_(scale);
+                var scores = query[b].narrow(0, first, count).matmul(key[b].narrow(0, first, count).transpose(-2, -1));
+                if (options.Scaled)
+                {
+                    scores.mul_(1.0 / Math.Sqrt(options.HeadWidth));
+                }
                 var mask = plan.Additive is { } cached && bias is null && !plan.OwnsAllowed ? cached
-                    : AdditiveMask(Slice(plan.Allowed, b, first, count), Slice(bias, b, first, count), ScalarType.Float32, plan.Additive);
+                    : AdditiveMask(Slice(plan.Allowed, b, first, count), Slice(bias, b, first, count), scores.dtype, plan.Additive);
                 if (mask is not null)
                 {
                     scores.add_(mask);
                 }
-                var weights = (options.Softmax1 ? Softmax1(scores) : scores.softmax(-1)).to(value.dtype);
+                var weights = options.Softmax1 ? Softmax1(scores.to(ScalarType.Float32)).to(value.dtype) : scores.softmax(-1);
                 output[b].narrow(0, first, count).copy_(weights.matmul(value[b].narrow(0, first, count)));
             }
         }
