@@ -14,7 +14,7 @@ public sealed record BenchCase(
     double? TargetRatio = null,
     double? TargetRooflineFraction = null)
 {
-    public BenchRun BaselineRun => new(Baseline, Size, Mode);
+    public MeasuredRun BaselineRun => new(Baseline, Size, Mode);
 
-    public BenchRun CandidateRun => new(Candidate, Size, Mode);
+    public MeasuredRun CandidateRun => new(Candidate, Size, Mode);
 }

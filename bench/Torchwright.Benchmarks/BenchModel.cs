@@ -46,7 +46,7 @@ public sealed class BenchModel : IDisposable
         }
     }
 
-    public static BenchModel Create(BenchRun run)
+    public static BenchModel Create(MeasuredRun run)
     {
         var source = Generated(run.Size);
         var module = run.Contender.Build(source);

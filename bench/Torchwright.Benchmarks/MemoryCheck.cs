@@ -22,7 +22,7 @@ public static class MemoryCheck
     public static MemoryReport Run(BenchOptions options)
     {
         var size = BenchSize.Medium;
-        using var model = BenchModel.Create(new BenchRun(Contender.GeneratedFp32, size, BenchMode.Forward));
+        using var model = BenchModel.Create(new MeasuredRun(Contender.GeneratedFp32, size, BenchMode.Forward));
         for (var i = 0; i < options.MemoryWarmup; i++)
         {
             model.Step();

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Attributes;
 namespace Torchwright.Benchmarks;
 
 /// <summary>
-/// The BenchmarkDotNet class: one benchmark per <see cref="BenchRun"/> (a contender at a size and mode).
+/// The BenchmarkDotNet class: one benchmark per <see cref="MeasuredRun"/> (a contender at a size and mode).
 /// Baselines and candidates are separate runs of the same method, so they are measured alike.
 /// </summary>
 public class ModelBenchmarks
@@ -21,7 +21,7 @@ public class ModelBenchmarks
     public string RunKey { get; set; } = "";
 
     [GlobalSetup]
-    public void Setup() => model = BenchModel.Create(BenchRun.Parse(RunKey));
+    public void Setup() => model = BenchModel.Create(MeasuredRun.Parse(RunKey));
 
     [GlobalCleanup]
     public void Cleanup() => model?.Dispose();
