@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Torchwright.Runtime.Blocks;
+using Torchwright.Runtime.Caching;
 using Torchwright.Runtime.Capture;
 using Torchwright.Runtime.Deletion;
 using static TorchSharp.torch;
@@ -69,7 +70,7 @@ public sealed class MrT5EncoderPlans : IDisposable
                 built.Add(new UpperPlan(model, batch, bucket, exampleIds.device));
             }
             return new MrT5EncoderPlans(lowerPlan, built.OfType<UpperPlan>().ToArray(),
-                Child<RelativePositionBias>(model, "encoder_position_bias"), model.Config.DeletionThreshold);
+                RegisteredModules.Get<RelativePositionBias>(model, "encoder_position_bias"), model.Config.DeletionThreshold);
         }
         catch
         {
@@ -111,18 +112,6 @@ public sealed class MrT5EncoderPlans : IDisposable
         }
     }
 
-    private static T Child<T>(nn.Module parent, string name) where T : nn.Module
-    {
-        foreach (var (childName, child) in parent.named_children())
-        {
-            if (childName == name && child is T typed)
-            {
-                return typed;
-            }
-        }
-        throw new InvalidOperationException($"{parent.GetType().Name} has no {typeof(T).Name} named '{name}'.");
-    }
-
     // Embedding, bias and padding, the layers before the gate, and G = k·σ(−logit) with padding forced to k.
     private sealed class LowerPlan : CapturePlan
     {
@@ -133,8 +122,8 @@ public sealed class MrT5EncoderPlans : IDisposable
             var config = model.Config;
             long batch = example.size(0), length = example.size(1);
             ids = Input("ids", example);
-            var embedded = CaptureLayers.Record(Graph, Child<Embedding>(model, "shared"), ids.Buffer);
-            var positionBias = CaptureLayers.Record(Graph, Child<RelativePositionBias>(model, "encoder_position_bias"), length);
+            var embedded = CaptureLayers.Record(Graph, RegisteredModules.Get<Embedding>(model, "shared"), ids.Buffer);
+            var positionBias = CaptureLayers.Record(Graph, RegisteredModules.Get<RelativePositionBias>(model, "encoder_position_bias"), length);
             var padding = Graph.Buffer(ScalarType.Float32, batch, length);
             var paddingMask = Graph.Buffer(ScalarType.Bool, batch, length);
             var keyMask = Graph.Buffer(ScalarType.Float32, batch, 1, 1, length);
@@ -151,15 +140,15 @@ public sealed class MrT5EncoderPlans : IDisposable
                 scoreBias.copy_(positionBias);
                 scoreBias.add_(keyMask, plus);
             });
-            Hidden = CaptureLayers.Record(Graph, Child<TransformerStack>(model, "encoder_lower"), embedded, scoreBias);
+            Hidden = CaptureLayers.Record(Graph, RegisteredModules.Get<TransformerStack>(model, "encoder_lower"), embedded, scoreBias);
 
             var gate = Graph.Buffer(ScalarType.Float32, batch, length);
             var scale = Graph.Scalar(config.GateScale);
             if (config.GateEnabled)
             {
-                var deleteGate = Child<DeleteGate>(model, "delete_gate");
-                var normed = CaptureLayers.Record(Graph, Child<RmsNorm>(deleteGate, "layer_norm"), Hidden);
-                var logits = Graph.Keep(CaptureLayers.Record(Graph, Child<Linear>(deleteGate, "feed_forward"), normed).view(batch, length));
+                var deleteGate = RegisteredModules.Get<DeleteGate>(model, "delete_gate");
+                var normed = CaptureLayers.Record(Graph, RegisteredModules.Get<RmsNorm>(deleteGate, "layer_norm"), Hidden);
+                var logits = Graph.Keep(CaptureLayers.Record(Graph, RegisteredModules.Get<Linear>(deleteGate, "feed_forward"), normed).view(batch, length));
                 Graph.Add(() =>
                 {
                     gate.copy_(logits);
@@ -202,8 +191,8 @@ public sealed class MrT5EncoderPlans : IDisposable
             hidden = Graph.Buffer(ScalarType.Float32, batch, length, config.Dim);
             scoreBias = Graph.Buffer(ScalarType.Float32, batch, config.Heads, length, length);
             Real = Graph.Buffer(ScalarType.Bool, batch, length);
-            var upper = CaptureLayers.Record(Graph, Child<TransformerStack>(model, "encoder_upper"), hidden, scoreBias);
-            Seal(CaptureLayers.Record(Graph, Child<RmsNorm>(model, "encoder_norm"), upper));
+            var upper = CaptureLayers.Record(Graph, RegisteredModules.Get<TransformerStack>(model, "encoder_upper"), hidden, scoreBias);
+            Seal(CaptureLayers.Record(Graph, RegisteredModules.Get<RmsNorm>(model, "encoder_norm"), upper));
         }
 
         public long Length { get; }

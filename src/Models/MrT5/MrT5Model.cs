@@ -1,4 +1,5 @@
 using Torchwright;
+using Torchwright.Runtime.Caching;
 using Torchwright.Runtime.Deletion;
 using static TorchSharp.torch;
 
@@ -101,9 +102,9 @@ public partial class MrT5Model
         var lower = Lower(input);
         var keyGate = KeyBias(lower.Gate);
         var scored = new LayerScores(Config, lower.Real);
-        var hidden = scored.RunEncoder(Stack("encoder_upper"), lower.Hidden, lower.PositionBias, keyGate);
+        var hidden = scored.RunEncoder(RegisteredModules.Get<Runtime.Blocks.TransformerStack>(this, "encoder_upper"), lower.Hidden, lower.PositionBias, keyGate);
         var memory = EncoderNorm(hidden);
-        var decoded = scored.RunDecoder(Stack("decoder"), Embed(decoderInput), DecoderBias(decoderInput), memory, keyGate);
+        var decoded = scored.RunDecoder(RegisteredModules.Get<Runtime.Blocks.TransformerStack>(this, "decoder"), Embed(decoderInput), DecoderBias(decoderInput), memory, keyGate);
         return (LmHead(DecoderNorm(decoded)), lower.Gate, scored.Mean());
     }
 
@@ -219,18 +220,6 @@ public partial class MrT5Model
     private static Tensor KeyBias(Tensor gate) => gate.unsqueeze(1).unsqueeze(1);
 
     private static Tensor NoBias(Tensor padding) => zeros(new[] { padding.shape[0], 1, 1, padding.shape[1] }, ScalarType.Float32, padding.device);
-
-    private Runtime.Blocks.TransformerStack Stack(string name)
-    {
-        foreach (var (childName, child) in named_children())
-        {
-            if (childName == name && child is Runtime.Blocks.TransformerStack stack)
-            {
-                return stack;
-            }
-        }
-        throw new System.InvalidOperationException($"MrT5Model has no transformer stack named '{name}'.");
-    }
 
     private sealed record LowerEncoding(Tensor Hidden, Tensor Gate, Tensor Real, Tensor PositionBias);
 }

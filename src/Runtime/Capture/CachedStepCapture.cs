@@ -141,14 +141,12 @@ public static partial class CaptureLayers
         return views;
     }
 
-    // Row p: 0 for the slots position p sees (p − window < slot ≤ p), −∞ for the rest.
+    // Row p: 0 for the slots position p sees (the causal mask of a whole pass, window included), −∞ for the rest.
     private static Tensor[] SlotMasks(CaptureGraph graph, long capacity, long? window)
     {
         Tensor table;
-        using (var slot = arange(capacity, ScalarType.Int64, graph.Device))
-        using (var later = slot.unsqueeze(0).gt(slot.unsqueeze(1)))
-        using (var early = window is { } w ? slot.unsqueeze(0).le(slot.unsqueeze(1) - w) : zeros_like(later))
-        using (var hidden = later.logical_or(early))
+        using (var allowed = AttentionMasks.Causal(0, capacity, capacity, window, graph.Device))
+        using (var hidden = allowed.logical_not())
         {
             table = graph.Keep(zeros(new[] { capacity, capacity }, ScalarType.Float32, graph.Device).masked_fill_(hidden, HiddenSlot));
         }
