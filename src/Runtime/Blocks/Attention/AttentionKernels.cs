@@ -174,8 +174,7 @@ internal static class AttentionKernels
                 {
                     scores.mul_(1.0 / Math.Sqrt(options.HeadWidth));
                 }
-                var mask = plan.Additive is { } cached && bias is null && !plan.OwnsAllowed ? cached
-                    : AdditiveMask(Slice(plan.Allowed, b, first, count), Slice(bias, b, first, count), scores.dtype, plan.Additive);
+                var mask = AdditiveMask(Slice(plan.Allowed, b, first, count), Slice(bias, b, first, count), scores.dtype, plan.Additive);
                 if (mask is not null)
                 {
                     scores.add_(mask);
