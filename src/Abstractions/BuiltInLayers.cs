@@ -44,6 +44,8 @@ public sealed class LinearAttribute(string inFeatures, string outFeatures) : Lay
     /// (weight tying). The shared weight is stored once, under the embedding's name.
     /// </summary>
     public string? TiedTo { get; set; }
+    /// <summary>How the weight is drawn. Default <see cref="WeightInit.Gpt2"/>; ignored when tied.</summary>
+    public WeightInit Init { get; set; }
 }
 
 /// <summary>Layer normalisation over the last dimension.</summary>
@@ -103,6 +105,8 @@ public abstract class AttentionLayerAttribute(string dim, string heads) : LayerA
     public double RopeTheta { get; set; } = 10_000;
     /// <summary>Dropout on the attention weights while training.</summary>
     public double Dropout { get; set; }
+    /// <summary>How the projection weights are drawn. Default <see cref="WeightInit.Gpt2"/>.</summary>
+    public WeightInit Init { get; set; }
 }
 
 /// <summary>
@@ -189,6 +193,22 @@ public enum NormKind
     RmsNorm,
 }
 
+/// <summary>How a layer draws its weights when it is built (biases always start at zero).</summary>
+public enum WeightInit
+{
+    /// <summary>
+    /// N(0, 0.02²), as in GPT-2; a transformer stack also scales its residual output projections by 1/√(2·depth).
+    /// </summary>
+    Gpt2,
+    /// <summary>
+    /// N(0, 1/fan-in): each product keeps the scale of its input at any width. Use it where freshly built maps
+    /// follow one another with no residual path around them (a projection that only cross-attention reads):
+    /// at 0.02 each, a chain of three narrow maps passes a few thousandths of its input at the start. A transformer
+    /// stack still scales its residual output projections by 1/√(2·depth).
+    /// </summary>
+    FanIn,
+}
+
 /// <summary>Two-layer feed-forward network <c>[.., dim] -> [.., hidden] -> [.., dim]</c>.</summary>
 /// <param name="dim">Input and output width.</param>
 /// <param name="hidden">Hidden width.</param>
@@ -204,6 +224,8 @@ public sealed class MlpAttribute(string dim, string hidden) : LayerAttribute
     public bool Bias { get; set; } = true;
     /// <summary>Gate the activation with a second projection (gated-GELU, SwiGLU), computed by the same GEMM.</summary>
     public bool Gated { get; set; }
+    /// <summary>How the weights are drawn. Default <see cref="WeightInit.Gpt2"/>.</summary>
+    public WeightInit Init { get; set; }
 }
 
 /// <summary>
@@ -251,6 +273,8 @@ public abstract class TransformerLayerAttribute(string dim, string heads) : Laye
     public string? MemoryDim { get; set; }
     /// <summary>Width of a conditioning vector for adaLN-zero modulation (an input named <c>condition</c>).</summary>
     public string? ConditionDim { get; set; }
+    /// <summary>How projection and feed-forward weights are drawn. Default <see cref="WeightInit.Gpt2"/>; adaLN-zero's modulation still starts at zero.</summary>
+    public WeightInit Init { get; set; }
 }
 
 /// <summary>A pre-norm transformer layer: <c>x + attn(norm(x))</c>, optionally cross-attention, then <c>x + mlp(norm(x))</c>.</summary>

@@ -30,6 +30,9 @@ internal static class LayerCatalogue
 
     private static LayerArgument Real(string name, string value) => new(name, Camel(name), ArgumentKind.Real, value);
 
+    // Written only when the user sets it, so models that keep the default read as before.
+    private static LayerArgument Init() => new("Init", "init", ArgumentKind.WeightInit, Omittable: true);
+
     // Options-record members: written only when the user sets them (required ones always).
     private static LayerArgument Option(string name, ArgumentKind kind, bool required = false) => new(name, name, kind, InOptions: true, Required: required);
 
@@ -42,7 +45,7 @@ internal static class LayerCatalogue
         Option("KvHeads", ArgumentKind.Dimension), Option("HeadDim", ArgumentKind.Dimension), Option("Causal", ArgumentKind.Boolean),
         Option("Prefix", ArgumentKind.Dimension), Option("Window", ArgumentKind.Dimension), Option("Bias", ArgumentKind.Boolean), Option("QkNorm", ArgumentKind.Boolean),
         Option("Scaled", ArgumentKind.Boolean), Option("Softmax1", ArgumentKind.Boolean), Option("Rope", ArgumentKind.Boolean),
-        Option("RopeTheta", ArgumentKind.Real), Option("Dropout", ArgumentKind.Real));
+        Option("RopeTheta", ArgumentKind.Real), Option("Dropout", ArgumentKind.Real), Option("Init", ArgumentKind.WeightInit));
 
     private static readonly ImmutableArray<LayerArgument> TransformerOptions = ImmutableArray.Create(
         Option("Dim", ArgumentKind.Dimension, required: true), Option("Heads", ArgumentKind.Dimension, required: true),
@@ -51,7 +54,7 @@ internal static class LayerCatalogue
         Option("Gated", ArgumentKind.Boolean), Option("Norm", ArgumentKind.Norm), Option("Bias", ArgumentKind.Boolean),
         Option("QkNorm", ArgumentKind.Boolean), Option("Scaled", ArgumentKind.Boolean), Option("Softmax1", ArgumentKind.Boolean),
         Option("Rope", ArgumentKind.Boolean), Option("Dropout", ArgumentKind.Real), Option("MemoryDim", ArgumentKind.Dimension),
-        Option("ConditionDim", ArgumentKind.Dimension));
+        Option("ConditionDim", ArgumentKind.Dimension), Option("Init", ArgumentKind.WeightInit));
 
     private static readonly ImmutableArray<LayerInput> AttentionInputs = ImmutableArray.Create(
         Main("B,T,Dim"), new LayerInput("positions", "..."), new LayerInput("padding", "B,T"), new LayerInput("bias", "..."),
@@ -77,7 +80,7 @@ internal static class LayerCatalogue
             ImmutableArray<LayerInput>.Empty, "Shape"),
         new LayerKind("Linear", "Torchwright.LinearAttribute", Blocks + "Linear", null,
             ImmutableArray.Create(Dim("InFeatures"), Dim("OutFeatures"), Flag("Bias", true),
-                new LayerArgument("TiedTo", "tiedTo", ArgumentKind.LayerReference)), One("...,InFeatures"), "...,OutFeatures"),
+                new LayerArgument("TiedTo", "tiedTo", ArgumentKind.LayerReference), Init()), One("...,InFeatures"), "...,OutFeatures"),
         new LayerKind("LayerNorm", "Torchwright.LayerNormAttribute", Blocks + "LayerNorm", null,
             ImmutableArray.Create(Dim("Dim"), Flag("Affine", true), Real("Eps", "1e-5")), One("...,Dim"), "...,Dim"),
         new LayerKind("RmsNorm", "Torchwright.RmsNormAttribute", Blocks + "RmsNorm", null,
@@ -94,7 +97,7 @@ internal static class LayerCatalogue
             ImmutableArray.Create(new LayerInput("x", "...,T", Required: true), new LayerInput("keyPositions", "...,S")), "_,Heads,T,S"),
         new LayerKind("Mlp", "Torchwright.MlpAttribute", Blocks + "Mlp", null,
             ImmutableArray.Create(Dim("Dim"), Dim("Hidden"), new LayerArgument("Activation", "activation", ArgumentKind.Activation, "Gelu"),
-                Flag("Bias", true), Flag("Gated", false)), One("...,Dim"), "...,Dim"),
+                Flag("Bias", true), Flag("Gated", false), Init()), One("...,Dim"), "...,Dim"),
         new LayerKind("TransformerBlock", "Torchwright.TransformerBlockAttribute", Blocks + "TransformerBlock", Blocks + "TransformerOptions",
             TransformerOptions, TransformerInputs, "B,T,Dim"),
         new LayerKind("TransformerStack", "Torchwright.TransformerStackAttribute", Blocks + "TransformerStack", Blocks + "TransformerOptions",

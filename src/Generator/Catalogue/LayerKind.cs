@@ -18,6 +18,8 @@ internal enum ArgumentKind
     Activation,
     /// <summary>A member of <c>Torchwright.NormKind</c>.</summary>
     Norm,
+    /// <summary>A member of <c>Torchwright.WeightInit</c>.</summary>
+    WeightInit,
     /// <summary>The method name of another layer of the same class.</summary>
     LayerReference,
 }
@@ -27,9 +29,10 @@ internal enum ArgumentKind
 /// parameter of the runtime block's constructor (<paramref name="ParameterName"/>), or, when
 /// <paramref name="InOptions"/>, a property of the block's options record named like the argument.
 /// <paramref name="Default"/> is what the constructor receives when the attribute leaves it out;
-/// options left out are not written, so the runtime's defaults apply.
+/// options left out are not written, so the runtime's defaults apply, and so are <paramref name="Omittable"/>
+/// constructor arguments.
 /// </summary>
-internal sealed record LayerArgument(string Name, string ParameterName, ArgumentKind Kind, string? Default = null, bool InOptions = false, bool Required = false);
+internal sealed record LayerArgument(string Name, string ParameterName, ArgumentKind Kind, string? Default = null, bool InOptions = false, bool Required = false, bool Omittable = false);
 
 /// <summary>
 /// An input of a built-in layer. The first is the main input and binds to the layer method's first

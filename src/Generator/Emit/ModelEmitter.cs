@@ -348,7 +348,7 @@ internal sealed class ModelEmitter
             return $"new {block.TypeName}(new {block.ConfigTypeName}({configArguments}))";
         }
         var kind = LayerCatalogue.FromName(layer.Kind)!;
-        var arguments = kind.Arguments.Where(argument => !argument.InOptions)
+        var arguments = kind.Arguments.Where(argument => !argument.InOptions && (!argument.Omittable || layer.Argument(argument.Name) is not null))
             .Select(argument => $"{argument.ParameterName}: {ArgumentValue(layer, argument)}")
             .ToList();
         if (kind.OptionsType is not null)
@@ -369,12 +369,20 @@ internal sealed class ModelEmitter
             ArgumentKind.Dimension => ConfigExpression(value!),
             ArgumentKind.OptionalDimension => value is null ? "null" : ConfigExpression(value),
             ArgumentKind.DimensionList => $"new long[] {{ {string.Join(", ", DimParser.ParseShape(value).Dimensions.Select(d => ConfigExpression(d.ToString())))} }}",
-            ArgumentKind.Activation => $"global::Torchwright.Activation.{value}",
-            ArgumentKind.Norm => $"global::Torchwright.NormKind.{value}",
+            ArgumentKind.Activation => EnumValue("Activation", value),
+            ArgumentKind.Norm => EnumValue("NormKind", value),
+            ArgumentKind.WeightInit => EnumValue("WeightInit", value),
             ArgumentKind.LayerReference => value is null ? "null" : Naming.ToFieldName(value),
             _ => value ?? "default",
         };
     }
+
+    // A named member as itself; a value with no member (a cast such as (Activation)7) as a cast, which compiles
+    // and leaves the runtime block to refuse it by name.
+    private static string EnumValue(string type, string? value)
+        => value is { Length: > 0 } && (char.IsDigit(value[0]) || value[0] == '-')
+            ? $"(global::Torchwright.{type})({value})"
+            : $"global::Torchwright.{type}.{value}";
 
     /// <summary>A dimension expression over configuration members, read from the constructor's <c>config</c>.</summary>
     private string ConfigExpression(string text)

@@ -13,13 +13,21 @@ namespace Torchwright.Models.Ftp;
 /// <c>[B·T, N, D_d]</c> against a memory of <c>[B·T, P, D_d]</c>: positions never meet inside the decoder, so
 /// h_t is the sole channel from the past to every prediction at t.
 /// </summary>
+/// <remarks>
+/// The expansion, the decoder and its head draw their weights N(0, 1/fan-in) (<see cref="WeightInit.FanIn"/>), not
+/// GPT-2's N(0, 0.02²) of the encoder: h_t reaches a prediction only through the expansion, the cross-attention's
+/// values and its output projection, three fresh maps in a row with no residual path around them. At 0.02 each
+/// (gain 0.16 at width 64) they pass about 0.4 % of h at the start, and in the tiny topic run (300 steps) the encoder
+/// then learned almost nothing: topic probe 25 % against the GPT baseline's 91 %, next-token loss 1.10x GPT's.
+/// With fan-in weights the same run reaches the baseline (probe 92 %, loss 0.98x).
+/// </remarks>
 [Model(typeof(FtpConfig))]
 public partial class FtpModel
 {
     [Use(typeof(CausalEncoder), "Vocab", "Context", "Dim", "Heads", "Layers")]
     private partial Tensor Encoder(Tensor tokens);
 
-    [Linear("Dim", "Pseudo*DecoderDim")]
+    [Linear("Dim", "Pseudo*DecoderDim", Init = WeightInit.FanIn)]
     private partial Tensor Expand(Tensor h);
 
     [Learned("DecoderDim")]
@@ -31,13 +39,13 @@ public partial class FtpModel
     [LearnedPositions("Future", "DecoderDim")]
     private partial Tensor SlotPositions(Tensor x);
 
-    [TransformerStack("DecoderLayers", "DecoderDim", "DecoderHeads", Causal = true, MemoryDim = "DecoderDim", MlpHidden = "DecoderDim*DecoderMlpRatio")]
+    [TransformerStack("DecoderLayers", "DecoderDim", "DecoderHeads", Causal = true, MemoryDim = "DecoderDim", MlpHidden = "DecoderDim*DecoderMlpRatio", Init = WeightInit.FanIn)]
     private partial Tensor Decoder(Tensor x, Tensor memory);
 
     [LayerNorm("DecoderDim")]
     private partial Tensor DecoderNorm(Tensor x);
 
-    [Linear("DecoderDim", "Vocab", Bias = false)]
+    [Linear("DecoderDim", "Vocab", Bias = false, Init = WeightInit.FanIn)]
     private partial Tensor Head(Tensor x);
 
     /// <summary>The encoder's top vectors h, the per-token semantic state.</summary>

@@ -14,12 +14,12 @@ namespace Torchwright.Models.Ftp;
 /// </summary>
 public static class TopicTraining
 {
-    /// <summary>The data source: default <see cref="TopicSequenceOptions"/>, topic distributions seeded by <see cref="TopicTrainingOptions.DataSeed"/>.</summary>
+    /// <summary>The data source: <see cref="TopicTrainingOptions.Sequences"/>, topic distributions seeded by <see cref="TopicTrainingOptions.DataSeed"/>.</summary>
     /// <param name="options">Training settings.</param>
     public static TopicSequences Data(TopicTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new TopicSequences(new TopicSequenceOptions(), options.DataSeed);
+        return new TopicSequences(options.Sequences, options.DataSeed);
     }
 
     /// <summary>Builds and trains FTP; the model is returned in evaluation mode.</summary>
@@ -56,7 +56,7 @@ public static class TopicTraining
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
-        var vocabulary = new TopicSequenceOptions().Vocabulary;
+        var vocabulary = options.Sequences.Vocabulary;
         if (vocabulary > config.Vocab)
             throw new ArgumentException($"The topic data uses {vocabulary} tokens but the model's vocabulary is {config.Vocab}.", nameof(config));
         if (options.Length > config.Context)

@@ -67,7 +67,7 @@ public abstract class Block : nn.Module<Tensor, Tensor>, IForwardPathAware
     }
 
     /// <summary>The standard deviation of GPT-2 style initialisation.</summary>
-    protected const double InitStd = 0.02;
+    protected const double InitStd = WeightInits.Gpt2Std;
 
     /// <summary>Shapes as TorchSharp wants them.</summary>
     /// <param name="dims">The dimensions.</param>

@@ -14,12 +14,13 @@ public sealed class Linear : Block, IPrecisionAware
     private readonly CastCache weightCast = new();
     private readonly CastCache biasCast = new();
 
-    /// <summary>Creates the layer, weights N(0, 0.02) and a zero bias.</summary>
+    /// <summary>Creates the layer: weights drawn as <paramref name="init"/> says (N(0, 0.02²) by default) and a zero bias.</summary>
     /// <param name="inFeatures">Input width.</param>
     /// <param name="outFeatures">Output width.</param>
     /// <param name="bias">Whether to add a learned bias.</param>
     /// <param name="tiedTo">An embedding whose <c>[count, dim]</c> table serves as this layer's weight.</param>
-    public Linear(long inFeatures, long outFeatures, bool bias = true, Embedding? tiedTo = null) : base(nameof(Linear))
+    /// <param name="init">How the weight is drawn; ignored when tied.</param>
+    public Linear(long inFeatures, long outFeatures, bool bias = true, Embedding? tiedTo = null, WeightInit init = WeightInit.Gpt2) : base(nameof(Linear))
     {
         BlockChecks.Positive(nameof(inFeatures), inFeatures);
         BlockChecks.Positive(nameof(outFeatures), outFeatures);
@@ -27,7 +28,7 @@ public sealed class Linear : Block, IPrecisionAware
         OutFeatures = outFeatures;
         if (tiedTo is null)
         {
-            ownWeight = AddParameter("weight", Shape(outFeatures, inFeatures), w => w.normal_(0, InitStd));
+            ownWeight = AddParameter("weight", Shape(outFeatures, inFeatures), w => w.normal_(0, WeightInits.Std(init, inFeatures)));
         }
         else if (tiedTo.Count != outFeatures || tiedTo.Dim != inFeatures)
         {

@@ -16,13 +16,14 @@ public sealed class Mlp : Block
     /// <param name="activation">The activation (of the gate, when gated).</param>
     /// <param name="bias">Whether the layers carry biases.</param>
     /// <param name="gated">Multiply the activated gate by a second projection (T5 v1.1 gated-GELU, SwiGLU).</param>
-    public Mlp(long dim, long hidden, Activation activation = Activation.Gelu, bool bias = true, bool gated = false) : base(nameof(Mlp))
+    /// <param name="init">How both weights are drawn.</param>
+    public Mlp(long dim, long hidden, Activation activation = Activation.Gelu, bool bias = true, bool gated = false, WeightInit init = WeightInit.Gpt2) : base(nameof(Mlp))
     {
         Activation = activation;
         Gated = gated;
         Hidden = hidden;
-        fc1 = AddChild(nameof(fc1), new Linear(dim, gated ? 2 * hidden : hidden, bias));
-        fc2 = AddChild(nameof(fc2), new Linear(hidden, dim, bias));
+        fc1 = AddChild(nameof(fc1), new Linear(dim, gated ? 2 * hidden : hidden, bias, init: init));
+        fc2 = AddChild(nameof(fc2), new Linear(hidden, dim, bias, init: init));
     }
 
     /// <summary>The widening layer (gate and value stacked when gated).</summary>

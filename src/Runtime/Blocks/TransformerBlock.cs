@@ -27,7 +27,7 @@ public sealed class TransformerBlock : nn.Module, IForwardPathAware
             cross_attn = Add("cross_attn", new Attention(options.CrossAttention));
         }
         norm2 = Add("norm2", Norms.Create(options.Norm, options.Dim, affine));
-        mlp = Add("mlp", new Mlp(options.Dim, options.MlpHidden ?? 4 * options.Dim, options.Activation, options.Bias, options.Gated));
+        mlp = Add("mlp", new Mlp(options.Dim, options.MlpHidden ?? 4 * options.Dim, options.Activation, options.Bias, options.Gated, options.Init));
         if (options.ConditionDim is { } conditionDim)
         {
             modulations = cross_attn is null ? 6 : 9;

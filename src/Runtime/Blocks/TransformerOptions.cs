@@ -61,15 +61,18 @@ public sealed record TransformerOptions
     /// <summary>Width of a conditioning vector for adaLN-zero modulation; null for none.</summary>
     public long? ConditionDim { get; init; }
 
+    /// <summary>How projection and feed-forward weights are drawn. Default <see cref="WeightInit.Gpt2"/>; adaLN-zero's modulation starts at zero either way.</summary>
+    public WeightInit Init { get; init; }
+
     internal AttentionOptions SelfAttention => new()
     {
         Dim = Dim, Heads = Heads, KvHeads = KvHeads, HeadDim = HeadDim, Causal = Causal, Prefix = Prefix, Window = Window, Bias = Bias,
-        QkNorm = QkNorm, Scaled = Scaled, Softmax1 = Softmax1, Rope = Rope, Dropout = Dropout,
+        QkNorm = QkNorm, Scaled = Scaled, Softmax1 = Softmax1, Rope = Rope, Dropout = Dropout, Init = Init,
     };
 
     internal AttentionOptions CrossAttention => new()
     {
         Dim = Dim, Heads = Heads, KvHeads = KvHeads, HeadDim = HeadDim, MemoryDim = MemoryDim, Bias = Bias,
-        QkNorm = QkNorm, Scaled = Scaled, Softmax1 = Softmax1, Dropout = Dropout,
+        QkNorm = QkNorm, Scaled = Scaled, Softmax1 = Softmax1, Dropout = Dropout, Init = Init,
     };
 }

@@ -8,17 +8,12 @@ using static TorchSharp.torch;
 namespace Torchwright.Models.Tests.Ftp;
 
 /// <summary>
-/// Checks 2–4 on the tiny topic run (same encoder, data, schedule for every model; 300 steps of 16×64). Every figure
-/// goes to the test output. At this budget only next-token parity holds; the other three claims are not reproduced
-/// (FTP's encoder still lags: its top vectors are less smooth and carry less topic than GPT's, and its later-offset
-/// losses trail the independent heads). Those tests are skipped with the reason below rather than left failing;
-/// remove the Skip to re-run them.
+/// Checks 2–4 on the tiny topic run (same encoder, data, schedule for every model; 300 steps of 16×64, topic data
+/// with a successor rule, <see cref="TopicTrainingOptions.Sequences"/>). Every figure goes to the test output.
 /// </summary>
 [Collection(FtpCollection.Name)]
 public class FtpTopicClaimsTests(TrainedTopicModels trained, ITestOutputHelper output)
 {
-    private const string NotReproduced = "Claim not reproduced at the tiny budget (300 steps of 16x64): see FtpTopicClaimsTests and the issue 7 report for the figures.";
-
     private void Write(string line) => output.WriteLine(line);
 
     [Fact]
@@ -35,7 +30,7 @@ public class FtpTopicClaimsTests(TrainedTopicModels trained, ITestOutputHelper o
         Assert.InRange(ftp / gpt, 0.90, 1.10);
     }
 
-    [Fact(Skip = NotReproduced)]
+    [Fact]
     public void Ftp_beats_independent_heads_at_every_later_offset()
     {
         var ftp = trained.Metrics.Losses(trained.Ftp);
@@ -49,7 +44,7 @@ public class FtpTopicClaimsTests(TrainedTopicModels trained, ITestOutputHelper o
         }
     }
 
-    [Fact(Skip = NotReproduced)]
+    [Fact]
     public void Ftp_top_vectors_vary_more_smoothly_than_gpt_ones()
     {
         using var noGrad = no_grad();
@@ -57,10 +52,11 @@ public class FtpTopicClaimsTests(TrainedTopicModels trained, ITestOutputHelper o
         using var gptH = trained.Gpt.encode(trained.Metrics.Tokens);
         double ftp = TopicMetrics.Smoothness(ftpH), gpt = TopicMetrics.Smoothness(gptH);
         Write(string.Create(CultureInfo.InvariantCulture, $"mean cos(h_t, h_t+1): FTP {ftp:F4}, GPT {gpt:F4}"));
-        Assert.True(ftp > gpt, $"mean adjacent cosine: FTP {ftp:F4} is not above GPT {gpt:F4}");
+        // The reference notes ask for a clear margin, not a tie broken by noise.
+        Assert.True(ftp >= gpt + 0.1, $"mean adjacent cosine: FTP {ftp:F4} is not 0.1 above GPT {gpt:F4}");
     }
 
-    [Fact(Skip = NotReproduced)]
+    [Fact]
     public void Topic_probe_on_ftp_is_at_least_as_accurate_as_on_gpt()
     {
         using var noGrad = no_grad();

@@ -44,14 +44,14 @@ public sealed class Attention : nn.Module, IForwardPathAware
         long queryWidth = options.QueryHeads * options.HeadWidth, keyWidth = options.KeyHeads * options.HeadWidth;
         if (options.IsCross)
         {
-            q = Register("q", new Linear(options.Dim, queryWidth, options.Bias));
-            kv = Register("kv", new Linear(options.MemoryDim!.Value, 2 * keyWidth, options.Bias));
+            q = Register("q", new Linear(options.Dim, queryWidth, options.Bias, init: options.Init));
+            kv = Register("kv", new Linear(options.MemoryDim!.Value, 2 * keyWidth, options.Bias, init: options.Init));
         }
         else
         {
-            qkv = Register("qkv", new Linear(options.Dim, queryWidth + 2 * keyWidth, options.Bias));
+            qkv = Register("qkv", new Linear(options.Dim, queryWidth + 2 * keyWidth, options.Bias, init: options.Init));
         }
-        proj = Register("proj", new Linear(queryWidth, options.Dim, options.Bias));
+        proj = Register("proj", new Linear(queryWidth, options.Dim, options.Bias, init: options.Init));
         if (options.QkNorm)
         {
             q_norm = Register("q_norm", new RmsNorm(options.HeadWidth));

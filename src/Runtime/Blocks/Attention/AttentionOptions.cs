@@ -53,6 +53,9 @@ public sealed record AttentionOptions
     /// <summary>Dropout on the attention weights while training.</summary>
     public double Dropout { get; init; }
 
+    /// <summary>How the projection weights are drawn. Default <see cref="WeightInit.Gpt2"/>.</summary>
+    public WeightInit Init { get; init; }
+
     internal long QueryHeads => Heads;
 
     internal long KeyHeads => KvHeads ?? Heads;
