@@ -10,14 +10,18 @@ namespace Torchwright.Ftp.Benchmarks;
 
 /// <summary>
 /// One AdamW training step (forward, loss, backward, update) at B=8, T=256 of the GPT baseline and of FTP, both with
-/// the tiny encoder of the reference notes (4 layers, width 64) and FTP with its tiny decoder (1 layer, N=4, P=4).
+/// the encoder of the reference notes' tiny run (width 64) and FTP with its tiny decoder (1 layer, N=4, P=4). The
+/// encoder is 4 layers deep as in that run, and 12 as in GPT-2 small, the encoder the paper builds on: FTP's decoder
+/// is a fixed cost per position, so the ratio depends on how much encoder it is added to.
 /// </summary>
 public class TrainStepBenchmarks
 {
     public const int Batch = 8;
     public const int Length = 256;
+    public const int TinyDepth = 4;
+    public const int Gpt2SmallDepth = 12;
 
-    public static readonly FtpConfig Config = new(Context: Length);
+    public static FtpConfig Config(int encoderLayers) => new(Context: Length, Layers: encoderLayers);
 
     private nn.Module? model;
     private Func<Tensor, Tensor>? loss;
@@ -29,14 +33,22 @@ public class TrainStepBenchmarks
     [ParamsSource(nameof(Models))]
     public string Model { get; set; } = "";
 
+    public IEnumerable<int> EncoderDepths => new[] { TinyDepth, Gpt2SmallDepth };
+
+    [ParamsSource(nameof(EncoderDepths))]
+    public int EncoderLayers { get; set; } = TinyDepth;
+
+    /// <summary>The key of this case's median: model and encoder depth.</summary>
+    public static string Key(string model, int encoderLayers) => $"{model}@{encoderLayers}";
+
     [GlobalSetup]
     public void Setup()
     {
         manual_seed(3);
         (model, loss) = Model switch
         {
-            "gpt" => Build(new GptBaseline(Config), (GptBaseline m, Tensor w) => m.Loss(w, Length)),
-            "ftp" => Build(new FtpModel(Config), (FtpModel m, Tensor w) => m.Loss(w, Length)),
+            "gpt" => Build(new GptBaseline(Config(EncoderLayers)), (GptBaseline m, Tensor w) => m.Loss(w, Length)),
+            "ftp" => Build(new FtpModel(Config(EncoderLayers)), (FtpModel m, Tensor w) => m.Loss(w, Length)),
             _ => throw new ArgumentException($"unknown model '{Model}'"),
         };
         model.train();
