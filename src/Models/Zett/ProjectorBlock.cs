@@ -12,10 +12,10 @@ public sealed record ProjectorBlockConfig(int Dim, int Hidden);
 [Block(typeof(ProjectorBlockConfig))]
 public partial class ProjectorBlock
 {
-    [Linear("Dim", "Hidden", Name = "fc1")]
+    [Linear("Dim", "Hidden", Name = "fc1", Init = WeightInit.FanIn)]
     private partial Tensor Up(Tensor x);
 
-    [Linear("Hidden", "Dim", Name = "fc2")]
+    [Linear("Hidden", "Dim", Name = "fc2", Init = WeightInit.FanIn)]
     private partial Tensor Down(Tensor x);
 
     [LayerNorm("Dim", Eps = 1e-6, Name = "norm")]

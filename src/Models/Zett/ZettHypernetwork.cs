@@ -22,6 +22,11 @@ public sealed record ZettHypernetworkConfig(int SourceDim = 128, int TargetDim =
 /// position 0, and mapped by two separate projector heads and a frozen output scaler to an input and an output
 /// embedding for the base model. The scalers are the identity until <see cref="HypernetworkScalers.Fit"/>.
 /// </summary>
+/// <remarks>
+/// Every layer draws its weights N(0, 1/fan-in) (<see cref="WeightInit.FanIn"/>): at width 64, GPT-2's 0.02 makes the
+/// input map and the heads pass a sixth of their input each. Measured on the default run (600 transfer steps): identity
+/// cosine 0.896 → 0.906 and bits/byte 1.061x → 1.049x, held-out tokenizer 2.47x → 1.88x, dynamic tokenization 1.58x → 1.52x.
+/// </remarks>
 [Model(typeof(ZettHypernetworkConfig))]
 public partial class ZettHypernetwork
 {
@@ -40,7 +45,7 @@ public partial class ZettHypernetwork
     [Learned("TargetDim*2", Std = 0, Name = "out_scaler_shift")]
     private partial Tensor OutShift();
 
-    [Linear("SourceDim", "Hidden", Name = "input_linear")]
+    [Linear("SourceDim", "Hidden", Name = "input_linear", Init = WeightInit.FanIn)]
     private partial Tensor InputLinear(Tensor x);
 
     [Use(typeof(ProjectorBlock), "Hidden", "Intermediate", Name = "input_projector")]
@@ -49,7 +54,7 @@ public partial class ZettHypernetwork
     [LearnedPositions("MaxPieces", "Hidden", Name = "positions")]
     private partial Tensor Positions([Shape("N,P,Hidden")] Tensor x);
 
-    [TransformerStack("Layers", "Hidden", "Heads", MlpHidden = "Intermediate", Name = "trunk")]
+    [TransformerStack("Layers", "Hidden", "Heads", MlpHidden = "Intermediate", Name = "trunk", Init = WeightInit.FanIn)]
     private partial Tensor Trunk([Shape("N,P,Hidden")] Tensor x, Tensor padding);
 
     [LayerNorm("Hidden", Name = "trunk_norm")]
@@ -58,13 +63,13 @@ public partial class ZettHypernetwork
     [Use(typeof(ProjectorBlock), "Hidden", "Intermediate", Name = "input_head_projector")]
     private partial Tensor InputHeadProjector(Tensor x);
 
-    [Linear("Hidden", "TargetDim", Name = "input_head")]
+    [Linear("Hidden", "TargetDim", Name = "input_head", Init = WeightInit.FanIn)]
     private partial Tensor InputHead(Tensor x);
 
     [Use(typeof(ProjectorBlock), "Hidden", "Intermediate", Name = "output_head_projector")]
     private partial Tensor OutputHeadProjector(Tensor x);
 
-    [Linear("Hidden", "TargetDim", Name = "output_head")]
+    [Linear("Hidden", "TargetDim", Name = "output_head", Init = WeightInit.FanIn)]
     private partial Tensor OutputHead(Tensor x);
 
     /// <summary>Predicted input and output embeddings, side by side: <c>[Ê_in | Ê_out]</c>.</summary>
