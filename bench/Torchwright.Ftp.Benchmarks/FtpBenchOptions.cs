@@ -9,6 +9,9 @@ public sealed record FtpBenchOptions(bool Quick, string ArtifactsDirectory)
     /// <summary>Training steps of the tiny model whose decoding is measured.</summary>
     public int DecodingModelSteps => Quick ? 100 : 300;
 
+    /// <summary>Alternating rounds of the paired training-step timing.</summary>
+    public int PairedRounds => Quick ? 5 : 11;
+
     public static FtpBenchOptions Parse(string[] args)
     {
         var quick = false;

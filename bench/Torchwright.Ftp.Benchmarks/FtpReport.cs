@@ -15,9 +15,10 @@ namespace Torchwright.Ftp.Benchmarks;
 /// <param name="Ratio">Candidate / baseline time; below 1 is faster.</param>
 /// <param name="Speedup">Baseline / candidate time.</param>
 /// <param name="Target">The goal, in words.</param>
-/// <param name="Met">Whether the goal is met; null where there is no numeric goal.</param>
+/// <param name="Met">Whether the goal is met (judged on <paramref name="Ratio"/>); null where there is no numeric goal.</param>
+/// <param name="PairedRatio">Candidate / baseline time as the median of alternating rounds in one process; null where not measured.</param>
 public sealed record FtpCase(string Name, string Baseline, string Candidate, double BaselineMedianMs, double CandidateMedianMs,
-    double Ratio, double Speedup, string Target, bool? Met);
+    double Ratio, double Speedup, string Target, bool? Met, double? PairedRatio = null);
 
 /// <summary>Everything <c>artifacts/bench/ftp.json</c> holds.</summary>
 public sealed record FtpReport(string Mode, DateTimeOffset Finished, double WallSeconds, string Machine, int TorchThreads,

@@ -46,8 +46,8 @@ public static class Program
 
         var cases = new[]
         {
-            StepCase(TrainStepBenchmarks.TinyDepth, steps, "reference tiny encoder"),
-            StepCase(TrainStepBenchmarks.Gpt2SmallDepth, steps, "GPT-2 small's depth"),
+            StepCase(TrainStepBenchmarks.TinyDepth, steps, "reference tiny encoder", options.PairedRounds),
+            StepCase(TrainStepBenchmarks.Gpt2SmallDepth, steps, "GPT-2 small's depth", options.PairedRounds),
             Case($"greedy decoding, {DecodeBenchmarks.Tokens} tokens", "greedy-one-step", "greedy-draft", decoding, "speedup > 1", ratio => ratio < 1),
             Case($"sampled decoding, {DecodeBenchmarks.Tokens} tokens", "sampled-one-step", "sampled-draft", decoding, "speedup > 1", ratio => ratio < 1),
         };
@@ -59,12 +59,12 @@ public static class Program
         foreach (var c in cases)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c.Name}: {c.Baseline} {c.BaselineMedianMs:F1} ms, {c.Candidate} {c.CandidateMedianMs:F1} ms, ratio {c.Ratio:F2} (speedup {c.Speedup:F2}), target {c.Target}: {(c.Met == true ? "met" : "NOT met")}"));
+                $"{c.Name}: {c.Baseline} {c.BaselineMedianMs:F1} ms, {c.Candidate} {c.CandidateMedianMs:F1} ms, ratio {c.Ratio:F2}{(c.PairedRatio is { } paired ? $" (paired {paired:F2})" : "")} (speedup {c.Speedup:F2}), target {c.Target}: {(c.Met == true ? "met" : "NOT met")}"));
         }
         Console.WriteLine($"wrote {path} after {watch.Elapsed.TotalSeconds:F0} s (load average now {report.LoadAverageAtEnd})");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"FTP bench ({report.Mode}): train step FTP/GPT {cases[0].Ratio:F2}x with the 4-layer encoder (target <= {StepTarget}x {(cases[0].Met == true ? "met" : "NOT met")}), " +
-            $"{cases[1].Ratio:F2}x with 12 layers; " +
+            $"FTP bench ({report.Mode}): train step FTP/GPT {cases[0].Ratio:F2}x (paired {cases[0].PairedRatio:F2}x) with the 4-layer encoder (target <= {StepTarget}x {(cases[0].Met == true ? "met" : "NOT met")}), " +
+            $"{cases[1].Ratio:F2}x (paired {cases[1].PairedRatio:F2}x) with 12 layers; " +
             $"draft decoding speedup greedy {cases[2].Speedup:F2}x (acceptance {greedy.AcceptanceRate:P0}, {greedy.TokensPerEncoderCall:F2} tokens/encoder call), " +
             $"sampled {cases[3].Speedup:F2}x (acceptance {sampled.AcceptanceRate:P0}, {sampled.TokensPerEncoderCall:F2} tokens/encoder call)"));
         return 0;
@@ -74,9 +74,10 @@ public static class Program
         summary.Reports.Where(r => r.ResultStatistics is not null)
             .ToDictionary(r => (string)r.BenchmarkCase.Parameters[parameter], r => r.ResultStatistics!.Median / 1e6);
 
-    private static FtpCase StepCase(int depth, System.Collections.Generic.Dictionary<string, double> medians, string what) =>
+    private static FtpCase StepCase(int depth, System.Collections.Generic.Dictionary<string, double> medians, string what, int pairedRounds) =>
         Case($"train step B={TrainStepBenchmarks.Batch} T={TrainStepBenchmarks.Length}, encoder {depth} layers ({what})",
-            TrainStepBenchmarks.Key("gpt", depth), TrainStepBenchmarks.Key("ftp", depth), medians, $"ftp/gpt <= {StepTarget}", ratio => ratio <= StepTarget);
+            TrainStepBenchmarks.Key("gpt", depth), TrainStepBenchmarks.Key("ftp", depth), medians, $"ftp/gpt <= {StepTarget}", ratio => ratio <= StepTarget)
+        with { PairedRatio = TrainStepBenchmarks.PairedRatio(depth, pairedRounds) };
 
     private static FtpCase Case(string name, string baseline, string candidate, System.Collections.Generic.Dictionary<string, double> medians, string target, Func<double, bool> met)
     {

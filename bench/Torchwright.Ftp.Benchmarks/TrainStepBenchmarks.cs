@@ -74,6 +74,28 @@ public class TrainStepBenchmarks
         model?.Dispose();
     }
 
+    /// <summary>
+    /// FTP's step time over the GPT baseline's at <paramref name="encoderLayers"/>, from <paramref name="rounds"/>
+    /// alternating rounds in this process (see <see cref="Torchwright.Bench.PairedTiming"/>): a load change between
+    /// BenchmarkDotNet's separate blocks cannot decide it.
+    /// </summary>
+    public static double PairedRatio(int encoderLayers, int rounds)
+    {
+        var gpt = new TrainStepBenchmarks { Model = "gpt", EncoderLayers = encoderLayers };
+        var ftp = new TrainStepBenchmarks { Model = "ftp", EncoderLayers = encoderLayers };
+        gpt.Setup();
+        ftp.Setup();
+        try
+        {
+            return 1 / Torchwright.Bench.PairedTiming.MedianRatio(gpt.Step, ftp.Step, rounds, calls: 1);
+        }
+        finally
+        {
+            gpt.Cleanup();
+            ftp.Cleanup();
+        }
+    }
+
     private static (nn.Module, Func<Tensor, Tensor>) Build<T>(T built, Func<T, Tensor, Tensor> lossOf) where T : nn.Module =>
         (built, w => lossOf(built, w));
 }
