@@ -46,8 +46,8 @@ public static class Program
 
         var cases = new[]
         {
-            StepCase(TrainStepBenchmarks.TinyDepth, steps, "reference tiny encoder", options.PairedRounds),
-            StepCase(TrainStepBenchmarks.Gpt2SmallDepth, steps, "GPT-2 small's depth", options.PairedRounds),
+            StepCase(TrainStepBenchmarks.TinyDepth, steps, "reference tiny encoder", options.PairedRounds, judged: true),
+            StepCase(TrainStepBenchmarks.Gpt2SmallDepth, steps, "GPT-2 small's depth", options.PairedRounds, judged: false),
             Case($"greedy decoding, {DecodeBenchmarks.Tokens} tokens", "greedy-one-step", "greedy-draft", decoding, "speedup > 1", ratio => ratio < 1),
             Case($"sampled decoding, {DecodeBenchmarks.Tokens} tokens", "sampled-one-step", "sampled-draft", decoding, "speedup > 1", ratio => ratio < 1),
         };
@@ -59,7 +59,7 @@ public static class Program
         foreach (var c in cases)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c.Name}: {c.Baseline} {c.BaselineMedianMs:F1} ms, {c.Candidate} {c.CandidateMedianMs:F1} ms, ratio {c.Ratio:F2}{(c.PairedRatio is { } paired ? $" (paired {paired:F2})" : "")} (speedup {c.Speedup:F2}), target {c.Target}: {(c.Met == true ? "met" : "NOT met")}"));
+                $"{c.Name}: {c.Baseline} {c.BaselineMedianMs:F1} ms, {c.Candidate} {c.CandidateMedianMs:F1} ms, ratio {c.Ratio:F2}{(c.PairedRatio is { } paired ? $" (paired {paired:F2})" : "")} (speedup {c.Speedup:F2}), target {c.Target}{(c.Met is { } met ? (met ? ": met" : ": NOT met") : "")}"));
         }
         Console.WriteLine($"wrote {path} after {watch.Elapsed.TotalSeconds:F0} s (load average now {report.LoadAverageAtEnd})");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -74,10 +74,16 @@ public static class Program
         summary.Reports.Where(r => r.ResultStatistics is not null)
             .ToDictionary(r => (string)r.BenchmarkCase.Parameters[parameter], r => r.ResultStatistics!.Median / 1e6);
 
-    private static FtpCase StepCase(int depth, System.Collections.Generic.Dictionary<string, double> medians, string what, int pairedRounds) =>
-        Case($"train step B={TrainStepBenchmarks.Batch} T={TrainStepBenchmarks.Length}, encoder {depth} layers ({what})",
-            TrainStepBenchmarks.Key("gpt", depth), TrainStepBenchmarks.Key("ftp", depth), medians, $"ftp/gpt <= {StepTarget}", ratio => ratio <= StepTarget)
-        with { PairedRatio = TrainStepBenchmarks.PairedRatio(depth, pairedRounds) };
+    // Only the reference's 4-layer encoder is judged against the target; the deeper one is reported beside it.
+    private static FtpCase StepCase(int depth, System.Collections.Generic.Dictionary<string, double> medians, string what, int pairedRounds, bool judged)
+    {
+        var measured = Case($"train step B={TrainStepBenchmarks.Batch} T={TrainStepBenchmarks.Length}, encoder {depth} layers ({what})",
+            TrainStepBenchmarks.Key("gpt", depth), TrainStepBenchmarks.Key("ftp", depth), medians, $"ftp/gpt <= {StepTarget}", ratio => ratio <= StepTarget);
+        var paired = TrainStepBenchmarks.PairedRatio(depth, pairedRounds);
+        return judged
+            ? measured with { PairedRatio = paired }
+            : measured with { PairedRatio = paired, Target = "none (reported beside the 4-layer case)", Met = null };
+    }
 
     private static FtpCase Case(string name, string baseline, string candidate, System.Collections.Generic.Dictionary<string, double> medians, string target, Func<double, bool> met)
     {
