@@ -56,7 +56,7 @@ internal sealed class LayerScores(MrT5Config config, Tensor real)
 
     private void Add(Tensor scores)
     {
-        var masked = scores.masked_fill(hiddenKeys, -1e9);
+        var masked = scores.masked_fill(hiddenKeys, Attention.HiddenScore);
         excesses.Add(masked.clamp_min(Floor).mean() - Floor);
     }
 

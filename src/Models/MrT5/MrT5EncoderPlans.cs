@@ -25,9 +25,6 @@ namespace Torchwright.Models.MrT5;
 /// </summary>
 public sealed class MrT5EncoderPlans : IDisposable
 {
-    // The score of a key a query may not see, as the eager attention masks it.
-    private const double HiddenKey = -1e9;
-
     private readonly LowerPlan lower;
     private readonly UpperPlan[] uppers;
     private readonly RelativePositionBias positionBias;
@@ -129,7 +126,7 @@ public sealed class MrT5EncoderPlans : IDisposable
             var keyMask = Graph.Buffer(ScalarType.Float32, batch, 1, 1, length);
             var paddingKeys = Graph.Keep(padding.view(batch, 1, 1, length));
             var scoreBias = Graph.Buffer(ScalarType.Float32, batch, config.Heads, length, length);
-            var (pad, hidden, plus) = (Graph.Scalar(ByT5Bytes.Pad), Graph.Scalar(HiddenKey), Graph.Scalar(1));
+            var (pad, hidden, plus) = (Graph.Scalar(ByT5Bytes.Pad), Graph.Scalar(Attention.HiddenScore), Graph.Scalar(1));
             Graph.Add(() =>
             {
                 padding.copy_(ids.Buffer);
@@ -211,7 +208,7 @@ public sealed class MrT5EncoderPlans : IDisposable
             Real.narrow(1, 0, kept).copy_(compacted.Padding);
             scoreBias.zero_();
             scoreBias.narrow(2, 0, kept).narrow(3, 0, kept).copy_(positionBias.forward(compacted.Positions));
-            scoreBias.add_(Real.logical_not().to(ScalarType.Float32).mul_(HiddenKey).view(Real.size(0), 1, 1, Length));
+            scoreBias.add_(Real.logical_not().to(ScalarType.Float32).mul_(Attention.HiddenScore).view(Real.size(0), 1, 1, Length));
         }
 
         public Tensor Replay() => Run();

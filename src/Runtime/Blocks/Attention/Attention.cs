@@ -13,6 +13,12 @@ namespace Torchwright.Runtime.Blocks;
 /// </summary>
 public sealed class Attention : nn.Module, IForwardPathAware
 {
+    /// <summary>
+    /// The score the additive masks give a key a query may not see: large and negative, not −∞, so that a fully masked
+    /// row stays finite. Code that builds a score bias for this layer (padded keys, say) should hide keys with it.
+    /// </summary>
+    public const double HiddenScore = -1e9;
+
     private readonly AttentionMasks masks = new();
     private readonly Rope? rope;
 

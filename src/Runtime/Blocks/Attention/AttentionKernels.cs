@@ -10,8 +10,7 @@ namespace Torchwright.Runtime.Blocks;
 /// </summary>
 internal static class AttentionKernels
 {
-    // The score of a key a query may not see: large and negative, not −∞, so a fully masked row stays finite.
-    private const double Hidden = -1e9;
+    private const double Hidden = Attention.HiddenScore;
 
     /// <summary>
     /// <c>scaled_dot_product_attention</c> for every option: unscaled scores by pre-scaling the queries,
