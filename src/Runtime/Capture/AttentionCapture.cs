@@ -74,7 +74,7 @@ public static partial class CaptureLayers
     // there is neither, and the product overwrites the scores instead.
     private static bool MaskInto(CaptureGraph graph, Tensor scores, long batch, long heads, long length, bool causal, Tensor? scoreBias)
     {
-        var causalMask = causal ? CausalMask(graph, length) : null;
+        var causalMask = causal ? CausalMask(graph, length, window: null) : null;
         if (scoreBias is null && causalMask is null)
         {
             return false;
@@ -121,9 +121,13 @@ public static partial class CaptureLayers
         });
     }
 
-    // [T, T]: 0 on and below the diagonal, −∞ above.
-    private static Tensor CausalMask(CaptureGraph graph, long length)
-        => graph.Keep(full(length, length, float.NegativeInfinity, ScalarType.Float32, graph.Device).triu(1));
+    // [T, T] additive: 0 where query i sees key j (the causal mask of a whole pass, window included), −∞ elsewhere.
+    private static Tensor CausalMask(CaptureGraph graph, long length, long? window)
+    {
+        using var allowed = AttentionMasks.Causal(0, length, length, window, graph.Device);
+        using var hidden = allowed.logical_not();
+        return graph.Keep(zeros(new[] { length, length }, ScalarType.Float32, graph.Device).masked_fill_(hidden, float.NegativeInfinity));
+    }
 
     private static void RequireBroadcast(string what, Tensor tensor, params long[] shape)
     {

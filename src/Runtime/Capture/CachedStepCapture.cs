@@ -6,9 +6,6 @@ namespace Torchwright.Runtime.Capture;
 
 public static partial class CaptureLayers
 {
-    // The score of a slot a position may not see (later, outside the window, or never written).
-    private const float HiddenSlot = float.NegativeInfinity;
-
     /// <summary>
     /// One block of a cached step: norm, Q/K/V for the new position (rotated by its position), its keys and values
     /// written into its cache slot, attention over every slot under the position's mask row, output projection, norm
@@ -141,15 +138,11 @@ public static partial class CaptureLayers
         return views;
     }
 
-    // Row p: 0 for the slots position p sees (the causal mask of a whole pass, window included), −∞ for the rest.
+    // Row p of the whole pass's causal mask: 0 for the slots position p sees, −∞ for later slots, slots outside the
+    // window and slots never written.
     private static Tensor[] SlotMasks(CaptureGraph graph, long capacity, long? window)
     {
-        Tensor table;
-        using (var allowed = AttentionMasks.Causal(0, capacity, capacity, window, graph.Device))
-        using (var hidden = allowed.logical_not())
-        {
-            table = graph.Keep(zeros(new[] { capacity, capacity }, ScalarType.Float32, graph.Device).masked_fill_(hidden, HiddenSlot));
-        }
+        var table = CausalMask(graph, capacity, window);
         var rows = new Tensor[capacity];
         for (var p = 0; p < capacity; p++)
         {
