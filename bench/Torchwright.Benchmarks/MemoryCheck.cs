@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace Torchwright.Benchmarks;
 
 /// <summary>Result of the leak check: resident memory and live tensors before and after many forwards.</summary>
-/// The resident figures are memory in use (after collecting garbage and trimming glibc's free pages); the raw ones
-/// are VmRSS before the trim (see <see cref="Torchwright.Bench.ResidentMemory"/>).
+/// <remarks>The resident figures are memory in use (after collecting garbage and trimming glibc's free pages); the raw
+/// ones are VmRSS before the trim (see <see cref="Torchwright.Bench.ResidentMemory"/>).</remarks>
 public sealed record MemoryReport(
     string Model, string Size, int Warmup, int Iterations, bool Reduced,
     long RssBeforeKb, long RssAfterKb, double RssGrowthPercent,

@@ -61,16 +61,7 @@ public sealed class CaptureWorkload : IDisposable
     }
 
     /// <summary>Tensors (managed wrappers) created per call, counted over <paramref name="calls"/> calls.</summary>
-    public double TensorsPerCall(int calls)
-    {
-        Run();
-        var before = Runtime.Capture.TensorCensus.CreatedOnThisThread;
-        for (var i = 0; i < calls; i++)
-        {
-            Run();
-        }
-        return (Runtime.Capture.TensorCensus.CreatedOnThisThread - before) / (double)calls;
-    }
+    public double TensorsPerCall(int calls) => TensorsCreated.PerCall(Run, calls);
 
     public void Dispose()
     {

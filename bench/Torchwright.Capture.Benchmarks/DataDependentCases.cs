@@ -101,14 +101,5 @@ public static class DataDependentCases
             PairedTiming.MedianRatio(Eager, Plan, rounds, 1), TensorsPerCall(Eager), TensorsPerCall(Plan));
     }
 
-    private static double TensorsPerCall(Action call)
-    {
-        call();
-        var before = TensorCensus.CreatedOnThisThread;
-        for (var i = 0; i < 10; i++)
-        {
-            call();
-        }
-        return (TensorCensus.CreatedOnThisThread - before) / 10.0;
-    }
+    private static double TensorsPerCall(Action call) => TensorsCreated.PerCall(call, calls: 10);
 }
