@@ -59,7 +59,7 @@ public sealed class ZettWorkload : IDisposable
                 var original = BpeVocabulary.FromRanks(s.Ranks, Enumerable.Range(0, s.Original.Count - 1));
                 using var e = HypernetworkPrediction.Predict(s.Hypernetwork, s.Model, original, vocabulary.Tokens);
             }),
-            "score_original" => new ZettWorkload(() => DynamicTokenization.Score(s.Model, s.Original, s.Cache, s.Texts, 0)),
+            "score_original" => new ZettWorkload(() => DynamicTokenization.Score(s.Model, s.Original, s.Cache, s.Texts, 0, OriginalTokenRows.Own)),
             "score_dynamic" => new ZettWorkload(() => DynamicTokenization.Score(s.Model, s.Original, s.Cache, s.Texts, s.Merges)),
             _ => throw new ArgumentException($"unknown workload '{key}'", nameof(key)),
         };

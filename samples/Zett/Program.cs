@@ -113,7 +113,7 @@ internal static class Program
     {
         var merges = MergeTable.Measure(zett.Original, TextChunks.InBatches(tableChunks, DynamicBatch), 200).MergesFor(0.21);
         var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
-        var scores = TextChunks.InBatches(chunks, DynamicBatch).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0),
+        var scores = TextChunks.InBatches(chunks, DynamicBatch).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0, OriginalTokenRows.Own),
             After: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges))).ToList();
         return new DynamicRow(merges, 1 - (double)scores.Sum(s => s.After.TokensAfter) / scores.Sum(s => s.After.TokensBefore),
             scores.Average(s => s.Before.BitsPerByte), scores.Average(s => s.After.BitsPerByte));

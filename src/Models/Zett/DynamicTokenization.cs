@@ -17,10 +17,17 @@ public sealed record DynamicScore(double BitsPerByte, long TokensBefore, long To
 }
 
 /// <summary>
-/// Runs the frozen base model on a dynamically tokenized batch: the original tokens keep the model's own
-/// embeddings, merged tokens get hypernetwork embeddings through the cache, and the softmax runs over the
+/// Runs the frozen base model on a dynamically tokenized batch: merged tokens get hypernetwork embeddings through
+/// the cache, the original tokens too by default (<see cref="OriginalTokenRows"/>), and the softmax runs over the
 /// original vocabulary plus the batch's merged tokens.
 /// </summary>
+/// <remarks>
+/// Predicting the original tokens as well is a deviation from the reference's description (merged tokens from the
+/// hypernetwork), taken because it matches how the hypernetwork is trained: its rows for merged and original tokens
+/// are fitted together, and mixing them with the model's own rows costs more than the small error of its original
+/// rows. Measured on the default tiny run at m = 40 (21 % fewer tokens): bits per byte 1.20x the original's with
+/// every row predicted, 1.40x with the model's own rows for original tokens.
+/// </remarks>
 public static class DynamicTokenization
 {
     /// <summary>Merges the batch <paramref name="merges"/> times and scores it.</summary>
@@ -29,7 +36,9 @@ public static class DynamicTokenization
     /// <param name="cache">Hypernetwork embeddings for merged tokens.</param>
     /// <param name="texts">The batch.</param>
     /// <param name="merges">m.</param>
-    public static DynamicScore Score(ZettLanguageModel model, BpeVocabulary original, EmbeddingCache cache, IReadOnlyList<string> texts, int merges)
+    /// <param name="originalRows">Which rows the original tokens take; <see cref="OriginalTokenRows.Own"/> with m = 0 scores the original model.</param>
+    public static DynamicScore Score(ZettLanguageModel model, BpeVocabulary original, EmbeddingCache cache, IReadOnlyList<string> texts, int merges,
+        OriginalTokenRows originalRows = OriginalTokenRows.Predicted)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(original);
@@ -41,14 +50,22 @@ public static class DynamicTokenization
         using var batch = merged.Batch(Math.Min(model.Config.Context, merged.LongestTargets));
         using var scope = NewDisposeScope();
         var dim = model.Config.Dim;
-        var input = model.InputEmbeddings.detach();
-        var output = model.OutputEmbeddings.detach();
-        var added = merged.Added;
-        if (added.Count > 0)
+        Tensor input, output;
+        if (originalRows == OriginalTokenRows.Predicted)
         {
-            var rows = cache.Rows(added);
-            input = cat(new[] { input, rows.narrow(1, 0, dim) }, 0);
-            output = cat(new[] { output, rows.narrow(1, dim, dim) }, 0);
+            var rows = cache.Rows(merged.Tokens);
+            (input, output) = (rows.narrow(1, 0, dim), rows.narrow(1, dim, dim));
+        }
+        else
+        {
+            (input, output) = (model.InputEmbeddings.detach(), model.OutputEmbeddings.detach());
+            var added = merged.Added;
+            if (added.Count > 0)
+            {
+                var rows = cache.Rows(added);
+                input = cat(new[] { input, rows.narrow(1, 0, dim) }, 0);
+                output = cat(new[] { output, rows.narrow(1, dim, dim) }, 0);
+            }
         }
         var bpb = LanguageModelScoring.BitsPerByte(model, new VocabularyEmbeddings(input, output), batch);
         return new DynamicScore(bpb, merger.TokenCounts[0], merger.TokenCount, applied);
