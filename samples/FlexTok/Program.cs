@@ -19,7 +19,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (!CommandLine.TryRead(() => FlexTokSampleOptions.Parse(args), out var options))
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "FlexTok", quickSteps: 150, fullSteps: 600), out var options))
         {
             return 2;
         }

@@ -24,7 +24,7 @@ internal static class Program
             return 2;
         }
         Directory.CreateDirectory(options.OutputDirectory);
-        set_num_threads(Environment.ProcessorCount);
+        set_num_threads(options.Threads);
 
         var config = new FtpConfig();
         AnsiConsole.MarkupLine($"[bold]FTP on topic sequences[/] — {options.Steps} steps of 16×64 per model, N={config.Future}, P={config.Pseudo}, γ={config.Gamma}");

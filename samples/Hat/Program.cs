@@ -31,7 +31,7 @@ internal static class Program
             return 2;
         }
         Directory.CreateDirectory(options.OutputDirectory);
-        set_num_threads(Environment.ProcessorCount);
+        set_num_threads(options.Threads);
         var config = new HatConfig(EncoderDim: 96, EncoderHeads: 4, EncoderLayers: 1, BackboneDim: 192, BackboneHeads: 4, BackboneLayers: 3, DecoderLayers: 1, MaxWordBytes: 32);
 
         AnsiConsole.MarkupLine("[bold]HAT — hierarchical autoregressive transformer[/]");

@@ -21,7 +21,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (!CommandLine.TryRead(() => SampleOptions.Parse(args), out var options))
+        if (!CommandLine.TryRead(() => MrT5SampleOptions.Parse(args), out var options))
         {
             return 2;
         }
@@ -65,7 +65,7 @@ internal static class Program
     }
 
     // A live table when the console is interactive, otherwise one line every 20 steps.
-    private static TimeSpan TrainWithLiveView(MrT5Model model, MrT5Objective objective, VowelRemovalSettings settings, SampleOptions options)
+    private static TimeSpan TrainWithLiveView(MrT5Model model, MrT5Objective objective, VowelRemovalSettings settings, MrT5SampleOptions options)
     {
         var interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (!interactive)

@@ -29,7 +29,7 @@ internal static class Program
             return 2;
         }
         Directory.CreateDirectory(options.OutputDirectory);
-        set_num_threads(Environment.ProcessorCount);
+        set_num_threads(options.Threads);
 
         var (corpusName, text) = LoadCorpus();
         var corpus = Encoding.UTF8.GetBytes(text);

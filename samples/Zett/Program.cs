@@ -24,14 +24,14 @@ internal static class Program
     private static int Main(string[] args)
     {
         // --steps sets the hypernetwork's transfer steps; --quick also shortens the base model and the warm-up.
-        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "Zett", quickSteps: 80, fullSteps: new ZettSettings().TransferSteps), out var options))
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "Zett", quickSteps: 80, fullSteps: new ZettSettings().TransferSteps, defaultThreads: 1), out var options))
         {
             return 2;
         }
         var quick = options.Quick;
         var output = options.OutputDirectory;
         Directory.CreateDirectory(output);
-        set_num_threads(1); // one thread is the fastest for these tiny sizes on a shared 2-core machine
+        set_num_threads(options.Threads); // one by default: the fastest for these tiny sizes on a shared 2-core machine
         var settings = new ZettSettings { OutputDirectory = output, TransferSteps = options.Steps };
         if (quick)
         {
