@@ -8,7 +8,7 @@ namespace Torchwright.Samples;
 
 /// <summary>
 /// The command line the training samples share: <c>--quick</c> (a short run), <c>--steps N</c>, <c>--threads N</c>
-/// (torch threads; default all cores), <c>--out DIR</c> (default artifacts/&lt;sample&gt;), and any numeric options a
+/// (torch threads; default all cores unless the sample sets its own), <c>--out DIR</c> (default artifacts/&lt;sample&gt;), and any numeric options a
 /// sample declares for itself (read with <see cref="Number"/>).
 /// </summary>
 /// <param name="Quick">A short run was asked for.</param>
