@@ -42,6 +42,10 @@ public static class HypernetworkTraining
             using var batch = sampled.Batch(model.Config.Context);
             using var pieces = TokenPieces.Decompose(original, sampled.Tokens, hypernetwork.Config.MaxPieces);
             var predicted = VocabularyEmbeddings.FromPredicted(HypernetworkPrediction.Run(hypernetwork, pieces, source));
+            if (settings.TokenPriors)
+            {
+                predicted = predicted with { Priors = TokenPriors.FromSequences(sampled.Sequences, sampled.Tokens.Count, settings.PriorSmoothing) };
+            }
             var lmLoss = LanguageModelScoring.Loss(model, predicted, batch);
             var single = Enumerable.Range(0, pieces.Counts.Length).Where(t => pieces.Counts[t] == 1).Select(t => (long)t).ToArray();
             if (single.Length == 0)

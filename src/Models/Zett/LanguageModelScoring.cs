@@ -6,7 +6,7 @@ namespace Torchwright.Models.Zett;
 /// <summary>Runs the frozen base model with the embeddings of any vocabulary, softmax restricted to that vocabulary.</summary>
 public static class LanguageModelScoring
 {
-    /// <summary>Next-token logits over the vocabulary of <paramref name="embeddings"/>, <c>[B, T, V]</c>.</summary>
+    /// <summary>Next-token logits over the vocabulary of <paramref name="embeddings"/>, its priors added when it has them, <c>[B, T, V]</c>.</summary>
     /// <param name="model">The base model.</param>
     /// <param name="embeddings">The vocabulary's input and output matrices.</param>
     /// <param name="inputs">Ids into that vocabulary, <c>[B, T]</c>.</param>
@@ -20,6 +20,10 @@ public static class LanguageModelScoring
         {
             throw new ArgumentException($"embeddings are [{count}, {embeddings.Input.shape[1]}] / [{count}, {embeddings.Output.shape[1]}]; the model needs width {model.Config.Dim}", nameof(embeddings));
         }
+        if (embeddings.Priors is { } given && (given.dim() != 1 || given.shape[0] != count))
+        {
+            throw new ArgumentException($"priors have shape [{string.Join(", ", given.shape)}]; the vocabulary needs [{count}]", nameof(embeddings));
+        }
         if (inputs.numel() > 0 && (inputs.max().item<long>() >= count || inputs.min().item<long>() < 0))
         {
             throw new ArgumentException($"inputs hold ids outside the vocabulary of {count} tokens", nameof(inputs));
@@ -27,7 +31,12 @@ public static class LanguageModelScoring
         using var scope = NewDisposeScope();
         var embedded = embeddings.Input.index_select(0, inputs.flatten()).view(inputs.shape[0], inputs.shape[1], -1);
         var hidden = model.trunk(embedded);
-        return hidden.matmul(embeddings.Output.t()).MoveToOuterDisposeScope();
+        var logits = hidden.matmul(embeddings.Output.t());
+        if (embeddings.Priors is { } priors)
+        {
+            logits.add_(priors); // in place: the product's backward reads its inputs, not its result
+        }
+        return logits.MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean next-token cross-entropy in nats over the batch's real targets.</summary>

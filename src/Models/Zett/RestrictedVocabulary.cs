@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using static TorchSharp.torch;
 
 namespace Torchwright.Models.Zett;
 
@@ -11,10 +12,13 @@ namespace Torchwright.Models.Zett;
 /// </summary>
 public sealed class RestrictedVocabulary
 {
-    private RestrictedVocabulary(List<byte[]> tokens, List<IReadOnlyList<int>> sequences)
+    private readonly Dictionary<int, int> local;
+
+    private RestrictedVocabulary(List<byte[]> tokens, List<IReadOnlyList<int>> sequences, Dictionary<int, int> local)
     {
         Tokens = tokens;
         Sequences = sequences;
+        this.local = local;
     }
 
     /// <summary>Restricts a rank table to the ids in <paramref name="encodings"/>.</summary>
@@ -34,7 +38,20 @@ public sealed class RestrictedVocabulary
         var tokens = used.Select(id => byRank[id]).Append(Array.Empty<byte>()).ToList();
         var bos = tokens.Count - 1;
         var sequences = texts.Select(ids => (IReadOnlyList<int>)ids.Select(id => local[id]).Prepend(bos).ToList()).ToList();
-        return new RestrictedVocabulary(tokens, sequences);
+        return new RestrictedVocabulary(tokens, sequences, local);
+    }
+
+    /// <summary>
+    /// Priors of the restricted tokens (<see cref="TokenPriors"/>) from another text's ids under the foreign tokenizer;
+    /// ids outside the restriction are left out.
+    /// </summary>
+    /// <param name="foreignIds">The text's ids under the foreign tokenizer (the base model's training text, not the scored texts).</param>
+    /// <param name="smoothing">Add-k smoothing of the counts.</param>
+    public Tensor Priors(IEnumerable<int> foreignIds, double smoothing)
+    {
+        ArgumentNullException.ThrowIfNull(foreignIds);
+        var ids = foreignIds.Where(local.ContainsKey).Select(id => local[id]).ToList();
+        return TokenPriors.FromSequences(new[] { (IReadOnlyList<int>)ids }, Tokens.Count, smoothing);
     }
 
     /// <summary>Token bytes by restricted id; the last is begin-of-text (no bytes).</summary>

@@ -6,7 +6,8 @@ namespace Torchwright.Models.Zett;
 /// <summary>An input and an output embedding matrix for one vocabulary, to run the base model with.</summary>
 /// <param name="Input">Rows of Ê_in, <c>[V, d]</c>.</param>
 /// <param name="Output">Rows of Ê_out, <c>[V, d]</c>.</param>
-public sealed record VocabularyEmbeddings(Tensor Input, Tensor Output) : IDisposable
+/// <param name="Priors">Each token's log prior, added to its logit (<see cref="TokenPriors"/>), <c>[V]</c>; none for the base model's own rows.</param>
+public sealed record VocabularyEmbeddings(Tensor Input, Tensor Output, Tensor? Priors = null) : IDisposable
 {
     /// <summary>Splits the hypernetwork's <c>[Ê_in | Ê_out]</c> into the two matrices.</summary>
     /// <param name="predicted">The hypernetwork's result, <c>[V, 2d]</c>.</param>
@@ -52,5 +53,6 @@ public sealed record VocabularyEmbeddings(Tensor Input, Tensor Output) : IDispos
     {
         Input.Dispose();
         Output.Dispose();
+        Priors?.Dispose();
     }
 }

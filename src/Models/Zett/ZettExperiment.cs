@@ -72,13 +72,18 @@ public sealed class ZettExperiment : IDisposable
     /// <param name="count">How many.</param>
     public List<string> EvaluationChunks(int count) => Corpus.EvaluationChunks(count);
 
-    /// <summary>Hypernetwork embeddings for every token of <paramref name="vocabulary"/>.</summary>
+    /// <summary>Hypernetwork embeddings for every token of <paramref name="vocabulary"/>, with the tokens' priors counted on
+    /// <see cref="PriorText"/> when the settings ask for priors.</summary>
     /// <param name="vocabulary">Any tokenizer over the same bytes.</param>
     public VocabularyEmbeddings Predict(BpeVocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        return HypernetworkPrediction.Predict(Hypernetwork, Model, Original, vocabulary.Tokens);
+        var predicted = HypernetworkPrediction.Predict(Hypernetwork, Model, Original, vocabulary.Tokens);
+        return Settings.TokenPriors ? predicted with { Priors = TokenPriors.Estimate(vocabulary, PriorText, Settings.PriorSmoothing) } : predicted;
     }
+
+    /// <summary>The training text a switched-to tokenizer's priors are counted on: its first <c>PriorTextLength</c> characters.</summary>
+    public string PriorText => TrainingText[..Math.Min(TrainingText.Length, Settings.PriorTextLength)];
 
     /// <summary>Bits per byte of the evaluation chunks under <paramref name="vocabulary"/> with <paramref name="embeddings"/>.</summary>
     /// <param name="vocabulary">The tokenizer.</param>

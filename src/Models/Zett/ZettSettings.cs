@@ -12,6 +12,15 @@ public sealed record ZettSettings
     /// <summary>The most merges a sampled tokenizer makes on its batch (40 shorten a batch by about a fifth).</summary>
     public int MaxBatchMerges { get; init; } = 80;
 
+    /// <summary>Whether each token's log prior is added to its logit (<see cref="TokenPriors"/>), in training and after a switch. Default true.</summary>
+    public bool TokenPriors { get; init; } = true;
+
+    /// <summary>Add-k smoothing of the counts priors are made from. Default 1.</summary>
+    public double PriorSmoothing { get; init; } = 1;
+
+    /// <summary>Characters of training text a switched-to tokenizer's priors are counted on. Default 200,000.</summary>
+    public int PriorTextLength { get; init; } = 200_000;
+
     /// <summary>Characters per training or evaluation chunk.</summary>
     public int ChunkLength { get; init; } = 160;
 

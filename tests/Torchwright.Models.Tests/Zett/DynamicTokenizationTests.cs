@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Torchwright.Models.Zett;
@@ -44,6 +45,26 @@ public class DynamicTokenizationTests
         Assert.Equal(merged.Added.Count, cache.Misses);
         Assert.Equal(Scored(model, own, merged), score.BitsPerByte, 5);
         Assert.True(score.TokensAfter < unmerged.TokensAfter, "the merges shortened the batch");
+    }
+
+    [Fact]
+    public void Priors_count_the_merged_vocabulary_on_another_text_with_the_batch_merges_after_the_original_ones()
+    {
+        var (model, hypernetwork) = Untrained();
+        var cache = new EmbeddingCache(hypernetwork, model, Original);
+        var priorText = SyntheticText.Generate(3_000, 6);
+        var score = DynamicTokenization.Score(model, Original, cache, Texts, Merges, priors: (priorText, 1.0));
+
+        var merger = new DynamicMerges(Original, Texts);
+        merger.Apply(Merges);
+        var merged = MergedTokenization.From(Original, merger);
+        var ranks = Original.Tokens.Take(Original.BosId).Concat(merger.Merges).ToList();
+        var tokenizer = BpeVocabulary.FromRanks(ranks, Enumerable.Range(0, ranks.Count));
+        var counts = tokenizer.Encode(priorText).GroupBy(id => tokenizer.Bytes(id), ByteTokens.Comparer).ToDictionary(g => g.Key, g => g.Count(), ByteTokens.Comparer);
+        var total = counts.Values.Sum() + tokenizer.Count;
+        using var priors = tensor(merged.Tokens.Select(t => (float)Math.Log((counts.GetValueOrDefault(t) + 1.0) / total)).ToArray());
+        using var predicted = HypernetworkPrediction.Predict(hypernetwork, model, Original, merged.Tokens);
+        Assert.Equal(Scored(model, predicted with { Priors = priors }, merged), score.BitsPerByte, 5);
     }
 
     private static (ZettLanguageModel, ZettHypernetwork) Untrained()
