@@ -38,9 +38,9 @@ public static class DynamicTokenization
     /// <param name="merges">m.</param>
     /// <param name="originalRows">Which rows the original tokens take; <see cref="OriginalTokenRows.Own"/> with m = 0 scores the original model.</param>
     /// <param name="priors">With predicted rows, where the merged vocabulary's priors are counted (<see cref="TokenPriors"/>): text and
-    /// smoothing; null for none. The text must not be the batch: the priors would then tell the model the batch's own counts.</param>
+    /// pseudo-count share; null for none. The text must not be the batch: the priors would then tell the model the batch's own counts.</param>
     public static DynamicScore Score(ZettLanguageModel model, BpeVocabulary original, EmbeddingCache cache, IReadOnlyList<string> texts, int merges,
-        OriginalTokenRows originalRows = OriginalTokenRows.Predicted, (string Text, double Smoothing)? priors = null)
+        OriginalTokenRows originalRows = OriginalTokenRows.Predicted, (string Text, double PseudoCounts)? priors = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(original);
@@ -69,17 +69,17 @@ public static class DynamicTokenization
                 output = cat(new[] { output, rows.narrow(1, dim, dim) }, 0);
             }
         }
-        var prior = originalRows == OriginalTokenRows.Predicted && priors is { } source ? Priors(original, merger, merged, source.Text, source.Smoothing) : null;
+        var prior = originalRows == OriginalTokenRows.Predicted && priors is { } source ? Priors(original, merger, merged, source.Text, source.PseudoCounts) : null;
         var bpb = LanguageModelScoring.BitsPerByte(model, new VocabularyEmbeddings(input, output, prior), batch);
         return new DynamicScore(bpb, merger.TokenCounts[0], merger.TokenCount, applied);
     }
 
     // The merged vocabulary's priors: the batch's merges applied, in order, as BPE ranks after the original's, to the prior text.
-    private static Tensor Priors(BpeVocabulary original, DynamicMerges merger, MergedTokenization merged, string text, double smoothing)
+    private static Tensor Priors(BpeVocabulary original, DynamicMerges merger, MergedTokenization merged, string text, double pseudoCounts)
     {
         var ranks = original.Tokens.Take(original.BosId).Concat(merger.Merges).ToList();
         var tokenizer = BpeVocabulary.FromRanks(ranks, Enumerable.Range(0, ranks.Count));
-        using var counted = TokenPriors.Estimate(tokenizer, text, smoothing);
+        using var counted = TokenPriors.Estimate(tokenizer, text, pseudoCounts);
         var byBytes = new Dictionary<byte[], float>(ByteTokens.Comparer);
         var values = counted.data<float>().ToArray();
         for (var id = 0; id < tokenizer.Count; id++)

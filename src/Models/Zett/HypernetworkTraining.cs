@@ -44,7 +44,7 @@ public static class HypernetworkTraining
             var predicted = VocabularyEmbeddings.FromPredicted(HypernetworkPrediction.Run(hypernetwork, pieces, source));
             if (settings.TokenPriors)
             {
-                predicted = predicted with { Priors = TokenPriors.FromSequences(sampled.Sequences, sampled.Tokens.Count, settings.PriorSmoothing) };
+                predicted = predicted with { Priors = TokenPriors.FromSequences(sampled.Sequences, sampled.Tokens.Count, settings.PriorPseudoCounts) };
             }
             var lmLoss = LanguageModelScoring.Loss(model, predicted, batch);
             var single = Enumerable.Range(0, pieces.Counts.Length).Where(t => pieces.Counts[t] == 1).Select(t => (long)t).ToArray();

@@ -46,12 +46,12 @@ public sealed class RestrictedVocabulary
     /// ids outside the restriction are left out.
     /// </summary>
     /// <param name="foreignIds">The text's ids under the foreign tokenizer (the base model's training text, not the scored texts).</param>
-    /// <param name="smoothing">Add-k smoothing of the counts.</param>
-    public Tensor Priors(IEnumerable<int> foreignIds, double smoothing)
+    /// <param name="pseudoCounts">The pseudo-counts as a share of the tokens counted (<see cref="TokenPriors.FromSequences"/>).</param>
+    public Tensor Priors(IEnumerable<int> foreignIds, double pseudoCounts)
     {
         ArgumentNullException.ThrowIfNull(foreignIds);
         var ids = foreignIds.Where(local.ContainsKey).Select(id => local[id]).ToList();
-        return TokenPriors.FromSequences(new[] { (IReadOnlyList<int>)ids }, Tokens.Count, smoothing);
+        return TokenPriors.FromSequences(new[] { (IReadOnlyList<int>)ids }, Tokens.Count, pseudoCounts);
     }
 
     /// <summary>Token bytes by restricted id; the last is begin-of-text (no bytes).</summary>

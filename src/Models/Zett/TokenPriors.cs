@@ -14,19 +14,28 @@ namespace Torchwright.Models.Zett;
 /// common a token is, which predicted output rows alone convey badly: without priors, most of a held-out
 /// tokenizer's gap was probability spent on tokens that never occur in the text.
 /// </summary>
+/// <remarks>
+/// The counts are smoothed by pseudo-counts that are a fixed share of the tokens counted, spread evenly over the
+/// vocabulary, so that priors from a training batch (hundreds of tokens) are as sharp as priors from the prior text
+/// (about a hundred thousand): add-one on both (the first version) left the training priors flat and the switched
+/// model over-confident, identity at 1.048x against 1.038x with the same share on both.
+/// </remarks>
 public static class TokenPriors
 {
-    /// <summary>Log frequencies of the ids <paramref name="sequences"/> hold, add-<paramref name="smoothing"/> smoothed, <c>[V]</c>.</summary>
+    /// <summary>
+    /// Log frequencies of the ids <paramref name="sequences"/> hold, <c>[V]</c>: each count plus
+    /// <paramref name="pseudoCounts"/> · N / V, N the tokens counted, V the vocabulary size.
+    /// </summary>
     /// <param name="sequences">Token ids, each below <paramref name="count"/>.</param>
     /// <param name="count">V, the vocabulary size.</param>
-    /// <param name="smoothing">Added to every count, so unseen tokens keep a finite prior; positive.</param>
-    public static Tensor FromSequences(IEnumerable<IReadOnlyList<int>> sequences, int count, double smoothing)
+    /// <param name="pseudoCounts">The pseudo-counts as a share of the tokens counted; positive, so unseen tokens keep a finite prior.</param>
+    public static Tensor FromSequences(IEnumerable<IReadOnlyList<int>> sequences, int count, double pseudoCounts)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (!(smoothing > 0))
+        if (!(pseudoCounts > 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, "The prior smoothing must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(pseudoCounts), pseudoCounts, "The priors' pseudo-counts must be a positive share of the tokens counted.");
         }
         var counts = new double[count];
         foreach (var sequence in sequences)
@@ -40,18 +49,20 @@ public static class TokenPriors
                 counts[id]++;
             }
         }
-        var total = counts.Sum() + smoothing * count;
-        return tensor(counts.Select(c => (float)Math.Log((c + smoothing) / total)).ToArray());
+        var counted = Math.Max(1, counts.Sum());
+        var perToken = pseudoCounts * counted / count;
+        var total = counts.Sum() + perToken * count;
+        return tensor(counts.Select(c => (float)Math.Log((c + perToken) / total)).ToArray());
     }
 
     /// <summary>Priors of <paramref name="vocabulary"/>'s tokens from their frequencies in <paramref name="text"/> under it.</summary>
     /// <param name="vocabulary">The tokenizer.</param>
     /// <param name="text">Text to count on: the base model's training text, not the text to be scored.</param>
-    /// <param name="smoothing">Add-k smoothing of the counts.</param>
-    public static Tensor Estimate(BpeVocabulary vocabulary, string text, double smoothing)
+    /// <param name="pseudoCounts">The pseudo-counts as a share of the tokens counted.</param>
+    public static Tensor Estimate(BpeVocabulary vocabulary, string text, double pseudoCounts)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(text);
-        return FromSequences(new[] { (IReadOnlyList<int>)vocabulary.Encode(text) }, vocabulary.Count, smoothing);
+        return FromSequences(new[] { (IReadOnlyList<int>)vocabulary.Encode(text) }, vocabulary.Count, pseudoCounts);
     }
 }

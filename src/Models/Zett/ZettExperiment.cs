@@ -79,7 +79,7 @@ public sealed class ZettExperiment : IDisposable
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         var predicted = HypernetworkPrediction.Predict(Hypernetwork, Model, Original, vocabulary.Tokens);
-        return Settings.TokenPriors ? predicted with { Priors = TokenPriors.Estimate(vocabulary, PriorText, Settings.PriorSmoothing) } : predicted;
+        return Settings.TokenPriors ? predicted with { Priors = TokenPriors.Estimate(vocabulary, PriorText, Settings.PriorPseudoCounts) } : predicted;
     }
 
     /// <summary>The training text a switched-to tokenizer's priors are counted on: its first <c>PriorTextLength</c> characters.</summary>

@@ -15,8 +15,12 @@ public sealed record ZettSettings
     /// <summary>Whether each token's log prior is added to its logit (<see cref="TokenPriors"/>), in training and after a switch. Default true.</summary>
     public bool TokenPriors { get; init; } = true;
 
-    /// <summary>Add-k smoothing of the counts priors are made from. Default 1.</summary>
-    public double PriorSmoothing { get; init; } = 1;
+    /// <summary>
+    /// The priors' pseudo-counts, as a share of the tokens counted (<see cref="Zett.TokenPriors.FromSequences"/>), the same
+    /// for a training batch and for <see cref="PriorTextLength"/> characters of prior text. Default 0.005: about add-one on
+    /// the prior text's hundred thousand tokens of a 513-token vocabulary.
+    /// </summary>
+    public double PriorPseudoCounts { get; init; } = 0.005;
 
     /// <summary>Characters of training text a switched-to tokenizer's priors are counted on. Default 200,000.</summary>
     public int PriorTextLength { get; init; } = 200_000;

@@ -53,7 +53,8 @@ public class DynamicTokenizationTests
         var (model, hypernetwork) = Untrained();
         var cache = new EmbeddingCache(hypernetwork, model, Original);
         var priorText = SyntheticText.Generate(3_000, 6);
-        var score = DynamicTokenization.Score(model, Original, cache, Texts, Merges, priors: (priorText, 1.0));
+        const double share = 0.01;
+        var score = DynamicTokenization.Score(model, Original, cache, Texts, Merges, priors: (priorText, share));
 
         var merger = new DynamicMerges(Original, Texts);
         merger.Apply(Merges);
@@ -61,8 +62,10 @@ public class DynamicTokenizationTests
         var ranks = Original.Tokens.Take(Original.BosId).Concat(merger.Merges).ToList();
         var tokenizer = BpeVocabulary.FromRanks(ranks, Enumerable.Range(0, ranks.Count));
         var counts = tokenizer.Encode(priorText).GroupBy(id => tokenizer.Bytes(id), ByteTokens.Comparer).ToDictionary(g => g.Key, g => g.Count(), ByteTokens.Comparer);
-        var total = counts.Values.Sum() + tokenizer.Count;
-        using var priors = tensor(merged.Tokens.Select(t => (float)Math.Log((counts.GetValueOrDefault(t) + 1.0) / total)).ToArray());
+        var counted = counts.Values.Sum();
+        var perToken = share * counted / tokenizer.Count;
+        var total = counted + perToken * tokenizer.Count;
+        using var priors = tensor(merged.Tokens.Select(t => (float)Math.Log((counts.GetValueOrDefault(t) + perToken) / total)).ToArray());
         using var predicted = HypernetworkPrediction.Predict(hypernetwork, model, Original, merged.Tokens);
         Assert.Equal(Scored(model, predicted with { Priors = priors }, merged), score.BitsPerByte, 5);
     }

@@ -13,7 +13,8 @@ public class TokenPriorsTests
     [Fact]
     public void Priors_are_smoothed_log_frequencies_that_sum_to_one()
     {
-        using var priors = TokenPriors.FromSequences(new[] { new[] { 0, 2 }, new[] { 0 } }, count: 4, smoothing: 1);
+        // 3 tokens counted, pseudo-counts 4/3 of them spread over 4 tokens: one each
+        using var priors = TokenPriors.FromSequences(new[] { new[] { 0, 2 }, new[] { 0 } }, count: 4, pseudoCounts: 4.0 / 3);
         // counts 2, 0, 1, 0 plus one each, over 3 + 4
         var expected = new[] { 3.0, 1.0, 2.0, 1.0 }.Select(c => (float)Math.Log(c / 7)).ToArray();
         Assert.Equal(expected, priors.data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
@@ -21,12 +22,12 @@ public class TokenPriorsTests
     }
 
     [Fact]
-    public void Bad_ids_and_smoothing_are_refused_by_name()
+    public void Bad_ids_and_pseudo_counts_are_refused_by_name()
     {
         var outside = Assert.Throws<ArgumentException>(() => TokenPriors.FromSequences(new[] { new[] { 0, 4 } }, 4, 1));
         Assert.Contains("token id 4", outside.Message);
-        var smoothing = Assert.Throws<ArgumentOutOfRangeException>(() => TokenPriors.FromSequences(new[] { new[] { 0 } }, 4, 0));
-        Assert.Contains("smoothing", smoothing.Message);
+        var pseudo = Assert.Throws<ArgumentOutOfRangeException>(() => TokenPriors.FromSequences(new[] { new[] { 0 } }, 4, 0));
+        Assert.Contains("pseudo-counts", pseudo.Message);
     }
 
     [Fact]
@@ -34,8 +35,8 @@ public class TokenPriorsTests
     {
         var ranks = Enumerable.Range(0, 10).Select(i => new[] { (byte)('a' + i) }).ToList();
         var restricted = RestrictedVocabulary.FromEncodings(ranks, new[] { new[] { 3, 5, 3 } });
-        using var priors = restricted.Priors(new[] { 3, 3, 7, 5, 9 }, smoothing: 1);
-        // restricted ids: 3 → 0, 5 → 1, begin-of-text → 2; foreign ids 7 and 9 are left out
+        using var priors = restricted.Priors(new[] { 3, 3, 7, 5, 9 }, pseudoCounts: 1);
+        // restricted ids: 3 → 0, 5 → 1, begin-of-text → 2; foreign ids 7 and 9 are left out; 3 counted, one pseudo-count each
         var expected = new[] { 3.0, 2.0, 1.0 }.Select(c => (float)Math.Log(c / 6)).ToArray();
         Assert.Equal(expected, priors.data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
     }
