@@ -12,7 +12,7 @@ public sealed record ZettSettings
     /// <summary>The most merges a sampled tokenizer makes on its batch (40 shorten a batch by about a fifth).</summary>
     public int MaxBatchMerges { get; init; } = 80;
 
-    /// <summary>Whether each token's log prior is added to its logit (<see cref="TokenPriors"/>), in training and after a switch. Default true.</summary>
+    /// <summary>Whether each token's log prior is added to its logit (<see cref="Zett.TokenPriors"/>), in training and after a switch. Default true.</summary>
     public bool TokenPriors { get; init; } = true;
 
     /// <summary>
