@@ -60,14 +60,16 @@ internal static class Program
         }
         using (var pieces = TokenPieces.Decompose(zett.Original, heldOut.Tokens, zett.Hypernetwork.Config.MaxPieces))
         using (var rows0 = VocabularyEmbeddings.MeanOfPieces(zett.Model, pieces))
-        using (var mean = rows0 with { Priors = settings.TokenPriors ? TokenPriors.Estimate(heldOut, zett.PriorText, settings.PriorPseudoCounts) : null })
+        using (var mean = rows0 with { Priors = zett.Priors(heldOut) })
         {
             rows.Add(Measure("GPT-2, 512 merges (held out)", "mean of pieces", heldOut, mean, zett, chunks, bytes));
         }
 
         var cl100k = TiktokenTokenizer.CreateForModel("gpt-4");
         var restricted = RestrictedVocabulary.FromEncodings(TiktokenRanks.Cl100kBase(), chunks.Select(c => (IReadOnlyList<int>)cl100k.EncodeToIds(c)));
-        Tensor? RestrictedPriors() => settings.TokenPriors ? restricted.Priors(cl100k.EncodeToIds(zett.PriorText), settings.PriorPseudoCounts) : null;
+        // The prior text under cl100k, encoded once: each of the two rows below owns (and disposes) its own priors.
+        var priorIds = settings.TokenPriors ? cl100k.EncodeToIds(zett.PriorText) : null;
+        Tensor? RestrictedPriors() => priorIds is null ? null : restricted.Priors(priorIds, settings.PriorPseudoCounts);
         using (var rows0 = HypernetworkPrediction.Predict(zett.Hypernetwork, zett.Model, zett.Original, restricted.Tokens))
         using (var predicted = rows0 with { Priors = RestrictedPriors() })
         {

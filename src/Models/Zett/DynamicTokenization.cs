@@ -44,6 +44,10 @@ public static class DynamicTokenization
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(original);
+        if (priors is not null && originalRows != OriginalTokenRows.Predicted)
+        {
+            throw new ArgumentException("Priors go with predicted rows only: the model's own rows were trained without them.", nameof(priors));
+        }
         ArgumentNullException.ThrowIfNull(cache);
         var merger = new DynamicMerges(original, texts);
         var applied = merger.Apply(merges);
@@ -69,7 +73,7 @@ public static class DynamicTokenization
                 output = cat(new[] { output, rows.narrow(1, dim, dim) }, 0);
             }
         }
-        var prior = originalRows == OriginalTokenRows.Predicted && priors is { } source ? Priors(original, merger, merged, source.Text, source.PseudoCounts) : null;
+        var prior = priors is { } source ? Priors(original, merger, merged, source.Text, source.PseudoCounts) : null;
         var bpb = LanguageModelScoring.BitsPerByte(model, new VocabularyEmbeddings(input, output, prior), batch);
         return new DynamicScore(bpb, merger.TokenCounts[0], merger.TokenCount, applied);
     }
@@ -80,13 +84,9 @@ public static class DynamicTokenization
         var ranks = original.Tokens.Take(original.BosId).Concat(merger.Merges).ToList();
         var tokenizer = BpeVocabulary.FromRanks(ranks, Enumerable.Range(0, ranks.Count));
         using var counted = TokenPriors.Estimate(tokenizer, text, pseudoCounts);
-        var byBytes = new Dictionary<byte[], float>(ByteTokens.Comparer);
         var values = counted.data<float>().ToArray();
-        for (var id = 0; id < tokenizer.Count; id++)
-        {
-            byBytes[tokenizer.Bytes(id)] = values[id];
-        }
-        var unseen = values.Min();
-        return tensor(merged.Tokens.Select(t => byBytes.TryGetValue(t, out var v) ? v : unseen).ToArray());
+        // Every merged token is one of the tokenizer's (the original's, begin-of-text, or a merge), under another id.
+        return tensor(merged.Tokens.Select(t => tokenizer.TryGetId(t, out var id) ? values[id]
+            : throw new InvalidOperationException("a merged token is missing from the tokenizer its merges make")).ToArray());
     }
 }

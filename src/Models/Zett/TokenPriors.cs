@@ -49,9 +49,9 @@ public static class TokenPriors
                 counts[id]++;
             }
         }
-        var counted = Math.Max(1, counts.Sum());
-        var perToken = pseudoCounts * counted / count;
-        var total = counts.Sum() + perToken * count;
+        var counted = counts.Sum();
+        var perToken = pseudoCounts * Math.Max(1, counted) / count;
+        var total = counted + perToken * count;
         return tensor(counts.Select(c => (float)Math.Log((c + perToken) / total)).ToArray());
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Torchwright.Runtime.Training;
+using static TorchSharp.torch;
 
 namespace Torchwright.Models.Zett;
 
@@ -78,8 +79,16 @@ public sealed class ZettExperiment : IDisposable
     public VocabularyEmbeddings Predict(BpeVocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        var predicted = HypernetworkPrediction.Predict(Hypernetwork, Model, Original, vocabulary.Tokens);
-        return Settings.TokenPriors ? predicted with { Priors = TokenPriors.Estimate(vocabulary, PriorText, Settings.PriorPseudoCounts) } : predicted;
+        return HypernetworkPrediction.Predict(Hypernetwork, Model, Original, vocabulary.Tokens) with { Priors = Priors(vocabulary) };
+    }
+
+    /// <summary>The priors of <paramref name="vocabulary"/>'s tokens counted on <see cref="PriorText"/> (<see cref="TokenPriors"/>),
+    /// or null when the settings ask for none: what <see cref="Predict"/> attaches, for a baseline to get the same.</summary>
+    /// <param name="vocabulary">The tokenizer the model is switched to.</param>
+    public Tensor? Priors(BpeVocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        return Settings.TokenPriors ? TokenPriors.Estimate(vocabulary, PriorText, Settings.PriorPseudoCounts) : null;
     }
 
     /// <summary>The training text a switched-to tokenizer's priors are counted on: its first <c>PriorTextLength</c> characters.</summary>

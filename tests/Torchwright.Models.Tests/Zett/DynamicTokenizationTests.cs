@@ -70,6 +70,15 @@ public class DynamicTokenizationTests
         Assert.Equal(Scored(model, predicted with { Priors = priors }, merged), score.BitsPerByte, 5);
     }
 
+    [Fact]
+    public void Priors_with_the_models_own_rows_are_refused()
+    {
+        var (model, hypernetwork) = Untrained();
+        var cache = new EmbeddingCache(hypernetwork, model, Original);
+        var error = Assert.Throws<ArgumentException>(() => DynamicTokenization.Score(model, Original, cache, Texts, Merges, OriginalTokenRows.Own, ("text", 0.01)));
+        Assert.Contains("predicted rows only", error.Message);
+    }
+
     private static (ZettLanguageModel, ZettHypernetwork) Untrained()
     {
         manual_seed(11);

@@ -20,7 +20,7 @@ public class ZettTransferTests(TrainedZett trained, ITestOutputHelper output)
         using var pieces = TokenPieces.Decompose(zett.Original, heldOut.Tokens, zett.Hypernetwork.Config.MaxPieces);
         using var mean = VocabularyEmbeddings.MeanOfPieces(zett.Model, pieces);
         // The baseline gets the same priors as the hypernetwork's rows, so that the comparison is of the rows alone.
-        using var meanWithPriors = mean with { Priors = TokenPriors.Estimate(heldOut, zett.PriorText, zett.Settings.PriorPseudoCounts) };
+        using var meanWithPriors = mean with { Priors = zett.Priors(heldOut) };
         var bpbOriginal = zett.BitsPerByte(zett.Original, original, chunks);
         var bpbHyper = zett.BitsPerByte(heldOut, predicted, chunks);
         var bpbMean = zett.BitsPerByte(heldOut, meanWithPriors, chunks);
