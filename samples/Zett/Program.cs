@@ -17,7 +17,8 @@ namespace Torchwright.Samples.Zett;
 /// (identity warm-up, then sampled tokenizers), and then switches the frozen model live to other tokenizers —
 /// its own with predicted embeddings, GPT-2 with twice the merges (held out) and <c>cl100k_base</c> restricted to
 /// the tokens of the evaluation text — printing tokens per byte and bits per byte before and after as a table,
-/// then dynamic tokenization at a fifth fewer tokens. Writes metrics, loss plots and a summary under artifacts/zett/.
+/// then dynamic tokenization at a fifth fewer tokens, with the hypernetwork's rows and with rows fitted on
+/// training text. Writes metrics, loss plots and a summary under artifacts/zett/.
 /// </summary>
 internal static class Program
 {
@@ -90,9 +91,10 @@ internal static class Program
                 (row.BitsPerByte / rows[0].BitsPerByte).ToString("F3", CultureInfo.InvariantCulture) + "x");
         }
         AnsiConsole.Write(table);
-        var dynamic = MeasureDynamic(zett, chunks, zett.EvaluationChunks(128).Skip(64).ToList());
+        var dynamic = MeasureDynamic(zett, chunks, zett.EvaluationChunks(128).Skip(64).ToList(), fitSteps: quick ? 200 : new RowFittingOptions().Steps);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"dynamic tokenization, m = {dynamic.Merges} merges per batch of {DynamicBatch}: {dynamic.Reduction:P1} fewer tokens, bits/byte {dynamic.Before:F4} -> {dynamic.After:F4} ({dynamic.After / dynamic.Before:F3}x)"));
+            $"dynamic tokenization, m = {dynamic.Merges} merges per batch of {DynamicBatch}: {dynamic.Reduction:P1} fewer tokens, bits/byte {dynamic.Before:F4} -> {dynamic.After:F4} ({dynamic.After / dynamic.Before:F3}x) with the hypernetwork's rows, "
+            + $"{dynamic.AfterFitted:F4} ({dynamic.AfterFitted / dynamic.Before:F3}x) with rows fitted {dynamic.FitSteps} steps on training text"));
         var summary = Path.Combine(output, "summary.json");
         File.WriteAllText(summary, JsonSerializer.Serialize(new { quick, settings = settings with { OutputDirectory = null }, rows, dynamic }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(summary)}, metrics and loss plots under {Markup.Escape(output)}");
@@ -114,18 +116,26 @@ internal static class Program
 
     private const int DynamicBatch = 16;
 
-    // Dynamic tokenization at a fifth fewer tokens: m from a merges→length table measured on other chunks.
-    private static DynamicRow MeasureDynamic(ZettExperiment zett, List<string> chunks, List<string> tableChunks)
+    // Dynamic tokenization at a fifth fewer tokens: m from a merges→length table measured on other chunks; the
+    // merged tokens' rows from the hypernetwork, then fitted on training text (continued training).
+    private static DynamicRow MeasureDynamic(ZettExperiment zett, List<string> chunks, List<string> tableChunks, int fitSteps)
     {
         var merges = MergeTable.Measure(zett.Original, TextChunks.InBatches(tableChunks, DynamicBatch), 200).MergesFor(0.21);
         var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
-        var scores = TextChunks.InBatches(chunks, DynamicBatch).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0, OriginalTokenRows.Own),
-            After: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges))).ToList();
-        return new DynamicRow(merges, 1 - (double)scores.Sum(s => s.After.TokensAfter) / scores.Sum(s => s.After.TokensBefore),
-            scores.Average(s => s.Before.BitsPerByte), scores.Average(s => s.After.BitsPerByte));
+        AnsiConsole.MarkupLine($"fitting the rows of merged tokens on training text, {fitSteps} steps");
+        var (fitted, _) = FittedTokenRows.Fit(zett.Model, zett.Original, cache, zett.TrainingText,
+            new RowFittingOptions { Steps = fitSteps, Merges = merges, ShowProgress = true });
+        using (fitted)
+        {
+            var scores = TextChunks.InBatches(chunks, DynamicBatch).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0, OriginalTokenRows.Own),
+                After: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges),
+                Fitted: DynamicTokenization.Score(zett.Model, zett.Original, fitted, batch, merges))).ToList();
+            return new DynamicRow(merges, 1 - (double)scores.Sum(s => s.After.TokensAfter) / scores.Sum(s => s.After.TokensBefore),
+                scores.Average(s => s.Before.BitsPerByte), scores.Average(s => s.After.BitsPerByte), fitSteps, scores.Average(s => s.Fitted.BitsPerByte));
+        }
     }
 
-    private sealed record DynamicRow(int Merges, double Reduction, double Before, double After);
+    private sealed record DynamicRow(int Merges, double Reduction, double Before, double After, int FitSteps, double AfterFitted);
 
     private sealed record Row(string Tokenizer, string Embeddings, int Vocabulary, double TokensPerByte, double BitsPerByte);
 }

@@ -17,9 +17,10 @@ public sealed record DynamicScore(double BitsPerByte, long TokensBefore, long To
 }
 
 /// <summary>
-/// Runs the frozen base model on a dynamically tokenized batch: merged tokens get hypernetwork embeddings through
-/// the cache, the original tokens too by default (<see cref="OriginalTokenRows"/>), and the softmax runs over the
-/// original vocabulary plus the batch's merged tokens.
+/// Runs the frozen base model on a dynamically tokenized batch: merged tokens get their rows from an
+/// <see cref="ITokenRows"/> — the hypernetwork's through its <see cref="EmbeddingCache"/>, or rows fitted by continued
+/// training (<see cref="FittedTokenRows"/>) — the original tokens too by default (<see cref="OriginalTokenRows"/>), and
+/// the softmax runs over the original vocabulary plus the batch's merged tokens.
 /// </summary>
 /// <remarks>
 /// Predicting the original tokens as well is a deviation from the reference's description (merged tokens from the
@@ -33,13 +34,13 @@ public static class DynamicTokenization
     /// <summary>Merges the batch <paramref name="merges"/> times and scores it.</summary>
     /// <param name="model">The frozen base model.</param>
     /// <param name="original">Its tokenizer.</param>
-    /// <param name="cache">Hypernetwork embeddings for merged tokens.</param>
+    /// <param name="rows">Embedding rows by token: the hypernetwork's through its <see cref="EmbeddingCache"/>, or <see cref="FittedTokenRows"/>.</param>
     /// <param name="texts">The batch.</param>
     /// <param name="merges">m.</param>
     /// <param name="originalRows">Which rows the original tokens take; <see cref="OriginalTokenRows.Own"/> with m = 0 scores the original model.</param>
     /// <param name="priors">With predicted rows, where the merged vocabulary's priors are counted (<see cref="TokenPriors"/>): text and
     /// pseudo-count share; null for none. The text must not be the batch: the priors would then tell the model the batch's own counts.</param>
-    public static DynamicScore Score(ZettLanguageModel model, BpeVocabulary original, EmbeddingCache cache, IReadOnlyList<string> texts, int merges,
+    public static DynamicScore Score(ZettLanguageModel model, BpeVocabulary original, ITokenRows rows, IReadOnlyList<string> texts, int merges,
         OriginalTokenRows originalRows = OriginalTokenRows.Predicted, (string Text, double PseudoCounts)? priors = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -48,7 +49,7 @@ public static class DynamicTokenization
         {
             throw new ArgumentException("Priors go with predicted rows only: the model's own rows were trained without them.", nameof(priors));
         }
-        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(rows);
         var merger = new DynamicMerges(original, texts);
         var applied = merger.Apply(merges);
         var merged = MergedTokenization.From(original, merger);
@@ -59,8 +60,8 @@ public static class DynamicTokenization
         Tensor input, output;
         if (originalRows == OriginalTokenRows.Predicted)
         {
-            var rows = cache.Rows(merged.Tokens);
-            (input, output) = (rows.narrow(1, 0, dim), rows.narrow(1, dim, dim));
+            var all = rows.Rows(merged.Tokens);
+            (input, output) = (all.narrow(1, 0, dim), all.narrow(1, dim, dim));
         }
         else
         {
@@ -68,9 +69,9 @@ public static class DynamicTokenization
             var added = merged.Added;
             if (added.Count > 0)
             {
-                var rows = cache.Rows(added);
-                input = cat(new[] { input, rows.narrow(1, 0, dim) }, 0);
-                output = cat(new[] { output, rows.narrow(1, dim, dim) }, 0);
+                var addedRows = rows.Rows(added);
+                input = cat(new[] { input, addedRows.narrow(1, 0, dim) }, 0);
+                output = cat(new[] { output, addedRows.narrow(1, dim, dim) }, 0);
             }
         }
         var prior = priors is { } source ? Priors(original, merger, merged, source.Text, source.PseudoCounts) : null;

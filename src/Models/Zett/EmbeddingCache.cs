@@ -9,7 +9,7 @@ namespace Torchwright.Models.Zett;
 /// A least-recently-used cache of hypernetwork embeddings by token bytes, as dynamic tokenization uses: each
 /// batch asks for its merged tokens, and only the ones not cached go through the hypernetwork, in one call.
 /// </summary>
-public sealed class EmbeddingCache
+public sealed class EmbeddingCache : ITokenRows
 {
     private readonly ZettHypernetwork hypernetwork;
     private readonly ZettLanguageModel model;

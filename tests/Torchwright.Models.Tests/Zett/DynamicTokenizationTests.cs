@@ -13,7 +13,7 @@ public class DynamicTokenizationTests
 {
     private const int Merges = 12;
 
-    private static readonly BpeVocabulary Original = BpeVocabulary.FromRanks(TiktokenRanks.Gpt2(), Enumerable.Range(0, 300));
+    private static readonly BpeVocabulary Original = UntrainedZett.Original;
 
     private static readonly List<string> Texts = TextChunks.Consecutive(SyntheticText.Generate(2_000, 5), 4, 120);
 
@@ -79,15 +79,7 @@ public class DynamicTokenizationTests
         Assert.Contains("predicted rows only", error.Message);
     }
 
-    private static (ZettLanguageModel, ZettHypernetwork) Untrained()
-    {
-        manual_seed(11);
-        var model = new ZettLanguageModel(new ZettLanguageModelConfig(Vocab: Original.Count, Context: 64, Dim: 16, Heads: 2, Layers: 1));
-        var hypernetwork = new ZettHypernetwork(new ZettHypernetworkConfig(SourceDim: 32, TargetDim: 16, Hidden: 16, Intermediate: 32, Heads: 2, Layers: 1, MaxPieces: 4));
-        model.eval();
-        hypernetwork.eval();
-        return (model, hypernetwork);
-    }
+    private static (ZettLanguageModel, ZettHypernetwork) Untrained() => UntrainedZett.Create();
 
     private static MergedTokenization Merge()
     {

@@ -17,7 +17,7 @@ public class ZettDynamicTests(TrainedZett trained, ITestOutputHelper output)
     private static List<IReadOnlyList<string>> Batches(List<string> chunks, int skip, int count) =>
         TextChunks.InBatches(chunks.Skip(skip).Take(count * BatchSize), BatchSize);
 
-    private const string NotReproduced = "Not reproduced at the default tiny budget (600 transfer steps): m = 40 merges gave 20.9% fewer tokens, and bits/byte rose from 0.297 to 0.400 (1.35x; every row of the merged vocabulary predicted; the claim is <= 1.05x; before the hypernetwork trained with token priors 1.20x, and 1.40x with the model's own rows for original tokens); see src/Models/Zett/README.md. The no-crossing assertion on every merge passes in DynamicMergesTests and TokenizerSamplerTests. Remove the Skip to re-run.";
+    private const string NotReproduced = "Not reproduced at the default tiny budget (600 transfer steps): m = 40 merges gave 20.9% fewer tokens, and bits/byte rose from 0.297 to 0.400 (1.35x; every row of the merged vocabulary predicted; the claim is <= 1.05x; before the hypernetwork trained with token priors 1.20x, and 1.40x with the model's own rows for original tokens); rows fitted through the frozen model on training text (FittedTokenRows) reach 1.027x after 4,000 steps, so the hypernetwork's rows are what falls short; see src/Models/Zett/README.md. The no-crossing assertion on every merge passes in DynamicMergesTests and TokenizerSamplerTests. Remove the Skip to re-run.";
 
     [Fact(Skip = NotReproduced)]
     public void Twenty_percent_fewer_tokens_cost_at_most_five_percent_bits_per_byte()
@@ -44,4 +44,36 @@ public class ZettDynamicTests(TrainedZett trained, ITestOutputHelper output)
         Assert.True(reduction >= Target, $"reduction {reduction:P1} < {Target:P0}");
         Assert.True(bitsDynamic <= 1.05 * bitsBase, $"bits/byte rose {bitsDynamic / bitsBase:F3}x");
     }
+
+    /// <summary>
+    /// Continued training (<see cref="FittedTokenRows"/>) shows where check 3's shortfall lies: a short fit of the merged
+    /// tokens' rows on training text, the base model frozen, closes most of the hypernetwork's gap on unseen text, so
+    /// the frozen model can take the merges and the hypernetwork's rows are what falls short. The full fit (4,000 steps)
+    /// is measured by the sample.
+    /// </summary>
+    [Fact]
+    public void Rows_fitted_on_training_text_close_most_of_the_hypernetwork_gap()
+    {
+        var zett = trained.Experiment;
+        var chunks = zett.EvaluationChunks(BatchSize * 8);
+        var merges = MergeTable.Measure(zett.Original, Batches(chunks, 0, 4), 200).MergesFor(Target + 0.01);
+        var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
+        var (fitted, training) = FittedTokenRows.Fit(zett.Model, zett.Original, cache, zett.TrainingText, new RowFittingOptions { Steps = FitSteps, Merges = merges });
+        using (fitted)
+        {
+            double bitsBase = 0, bitsHypernetwork = 0, bitsFitted = 0;
+            foreach (var batch in Batches(chunks, BatchSize * 4, 4))
+            {
+                bitsBase += DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0, OriginalTokenRows.Own).BitsPerByte;
+                bitsHypernetwork += DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges).BitsPerByte;
+                bitsFitted += DynamicTokenization.Score(zett.Model, zett.Original, fitted, batch, merges).BitsPerByte;
+            }
+            var closed = (bitsHypernetwork - bitsFitted) / (bitsHypernetwork - bitsBase);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"m = {merges}: bits/byte original {bitsBase / 4:F4}, hypernetwork rows {bitsHypernetwork / bitsBase:F3}x, rows fitted {FitSteps} steps ({training.WallTime.TotalSeconds:F1}s, {fitted.Count} tokens) {bitsFitted / bitsBase:F3}x: {closed:P0} of the gap closed"));
+            Assert.True(closed >= 0.5, $"the fitted rows closed only {closed:P0} of the hypernetwork's gap");
+        }
+    }
+
+    private const int FitSteps = 200;
 }
