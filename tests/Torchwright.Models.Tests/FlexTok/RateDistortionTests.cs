@@ -36,7 +36,8 @@ public class RateDistortionTests(TrainedTokenizers trained, ITestOutputHelper ou
     /// <summary>
     /// At k=1 the per-image mean colour is already mostly right (its error is at most half of what guessing the
     /// data set's mean colour scores, and at most twice its value at k=16), while the pixel error stays large:
-    /// global content comes first.
+    /// global content comes first. Over training seeds 7, 8 and 9 (scratch runs) the last condition reads 1.50x, 2.25x and
+    /// 1.44x: seed 8 misses it, so it holds at the default seed without a margin across seeds.
     /// </summary>
     [Fact]
     public void One_token_already_gets_the_mean_colour_right()
