@@ -16,9 +16,10 @@ namespace Torchwright.Samples.Zett;
 /// Trains the tiny base model on GPT-2's first 256 merges and freezes it, trains the ZeTT hypernetwork for it
 /// (identity warm-up, then sampled tokenizers), and then switches the frozen model live to other tokenizers —
 /// its own with predicted embeddings, GPT-2 with twice the merges (held out) and <c>cl100k_base</c> restricted to
-/// the tokens of the evaluation text — printing tokens per byte and bits per byte before and after as a table,
-/// then dynamic tokenization at a fifth fewer tokens, with the hypernetwork's rows and with rows fitted on
-/// training text. Writes metrics, loss plots and a summary under artifacts/zett/.
+/// the tokens of the evaluation text — printing tokens per byte and bits per byte before and after as a table (the
+/// held-out tokenizer also after continued training of its rows), then dynamic tokenization at a fifth fewer
+/// tokens, with the hypernetwork's rows and with rows fitted on training text. Writes metrics, loss plots and a
+/// summary under artifacts/zett/.
 /// </summary>
 internal static class Program
 {
@@ -58,6 +59,14 @@ internal static class Program
         using (var predicted = zett.Predict(heldOut))
         {
             rows.Add(Measure("GPT-2, 512 merges (held out)", "hypernetwork", heldOut, predicted, zett, chunks, bytes));
+        }
+        var fitSteps = quick ? 100 : 1000;
+        var (continued, _) = FittedTokenRows.Fit(zett.Model, heldOut, new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original), zett.TrainingText,
+            new RowFittingOptions { Steps = fitSteps, Merges = 0, ShowProgress = true });
+        using (continued)
+        using (var fitted = continued.Embeddings(heldOut))
+        {
+            rows.Add(Measure("GPT-2, 512 merges (held out)", $"+ {fitSteps} steps fitted", heldOut, fitted, zett, chunks, bytes));
         }
         using (var pieces = TokenPieces.Decompose(zett.Original, heldOut.Tokens, zett.Hypernetwork.Config.MaxPieces))
         using (var rows0 = VocabularyEmbeddings.MeanOfPieces(zett.Model, pieces))

@@ -7,14 +7,19 @@ using static TorchSharp.torch;
 namespace Torchwright.Models.Zett;
 
 /// <summary>
-/// Continued training for dynamic tokenization, ZeTT's remedy for the gap zero-shot rows leave: input and output
-/// rows for every token that dynamic merging makes on batches of training text, each started from the
-/// hypernetwork's row (through its cache) when first met and then fitted to the frozen base model. Tokens the
-/// fitting never met keep the hypernetwork's rows. The text scored later is never fitted on.
+/// Continued training of embedding rows through the frozen base model, ZeTT's remedy for the gap zero-shot rows
+/// leave: every token of the batches drawn from training text gets input and output rows of its own, started from
+/// the hypernetwork's row (through its cache) when first met and then fitted by gradient descent. Tokens the fitting
+/// never met keep the hypernetwork's rows. The text scored later is never fitted on. Two uses:
+/// <list type="bullet">
+/// <item>dynamic tokenization: batches from the base model's tokenizer with <see cref="RowFittingOptions.Merges"/>
+/// merges each, so every merged token the merging makes gets a row;</item>
+/// <item>after a switch: batches from the tokenizer switched to, with no merges.</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// It also measures what the hypernetwork leaves on the table: the frozen model's bits per byte with the best rows
-/// gradient descent finds for the same merges. Rows are fitted without token priors, and score without them.
+/// gradient descent finds. Rows are fitted without token priors, and score without them.
 /// </remarks>
 public sealed class FittedTokenRows : ITokenRows, IDisposable
 {
@@ -31,17 +36,17 @@ public sealed class FittedTokenRows : ITokenRows, IDisposable
     /// <summary>Tokens with rows of their own.</summary>
     public int Count => index.Count;
 
-    /// <summary>Fits rows for the tokens dynamic merging makes on batches of <paramref name="text"/>.</summary>
+    /// <summary>Fits rows for the tokens of batches of <paramref name="text"/>, tokenized by <paramref name="tokenizer"/> and then merged.</summary>
     /// <param name="model">The frozen base model.</param>
-    /// <param name="original">Its tokenizer.</param>
+    /// <param name="tokenizer">Where each batch starts: the model's tokenizer for dynamic tokenization, or a tokenizer switched to.</param>
     /// <param name="start">The hypernetwork's rows, where each token's row starts.</param>
     /// <param name="text">Training text, never the text to be scored.</param>
     /// <param name="options">Steps, merges per batch, schedule.</param>
-    public static (FittedTokenRows Rows, TrainingResult Training) Fit(ZettLanguageModel model, BpeVocabulary original, EmbeddingCache start,
+    public static (FittedTokenRows Rows, TrainingResult Training) Fit(ZettLanguageModel model, BpeVocabulary tokenizer, EmbeddingCache start,
         string text, RowFittingOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(options);
@@ -51,9 +56,9 @@ public sealed class FittedTokenRows : ITokenRows, IDisposable
         var rows = new FittedTokenRows(start, new TokenRowTable(new TokenRowTableConfig(options.Capacity, 2 * dim)));
         var training = Trainer.Run(rows.table, step =>
         {
-            var merger = new DynamicMerges(original, TextChunks.Sample(text, options.BatchSize, options.ChunkLength, step.Random));
+            var merger = new DynamicMerges(tokenizer, TextChunks.Sample(text, options.BatchSize, options.ChunkLength, step.Random));
             merger.Apply(options.Merges);
-            var merged = MergedTokenization.From(original, merger);
+            var merged = MergedTokenization.From(tokenizer, merger);
             using var batch = merged.Batch(Math.Min(model.Config.Context, merged.LongestTargets));
             var gathered = rows.Gather(merged.Tokens, adopt: true);
             return LanguageModelScoring.Loss(model, new VocabularyEmbeddings(gathered.narrow(1, 0, dim), gathered.narrow(1, dim, dim)), batch);
@@ -83,6 +88,16 @@ public sealed class FittedTokenRows : ITokenRows, IDisposable
         ArgumentNullException.ThrowIfNull(tokens);
         using var _ = no_grad();
         return Gather(tokens, adopt: false);
+    }
+
+    /// <summary>Input and output matrices for every token of <paramref name="vocabulary"/>, to score it with.</summary>
+    /// <param name="vocabulary">A tokenizer, typically the one the rows were fitted for.</param>
+    public VocabularyEmbeddings Embeddings(BpeVocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        using var rows = Rows(vocabulary.Tokens);
+        var dim = rows.shape[1] / 2;
+        return new VocabularyEmbeddings(rows.narrow(1, 0, dim).clone(), rows.narrow(1, dim, dim).clone());
     }
 
     /// <summary>Releases the table.</summary>

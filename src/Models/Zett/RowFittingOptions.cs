@@ -6,7 +6,7 @@ public sealed record RowFittingOptions
     /// <summary>Optimiser steps. Default 4,000.</summary>
     public int Steps { get; init; } = 4000;
 
-    /// <summary>m: merges made on each training batch, the operating point the rows are fitted for. Default 40.</summary>
+    /// <summary>m: merges made on each training batch, the dynamic tokenization the rows are fitted for; 0 after a switch. Default 40.</summary>
     public int Merges { get; init; } = 40;
 
     /// <summary>Peak learning rate; the schedule decays it by cosine to zero. Default 3e-3.</summary>

@@ -3,22 +3,19 @@ using Torchwright.Models.Zett;
 
 namespace Torchwright.Models.Tests.Zett;
 
-/// <summary>The tiny ZeTT setup (base model, hypernetwork), trained on first use and shared by the ZeTT tests.</summary>
+/// <summary>
+/// The tiny ZeTT setup (base model, hypernetwork), trained once when the collection starts (about 50 s on one
+/// thread) and shared by the ZeTT tests, so that no single test carries the training.
+/// </summary>
 public sealed class TrainedZett : IDisposable
 {
-    private readonly Lazy<ZettExperiment> experiment = new(() =>
+    public TrainedZett()
     {
         TorchSharp.torch.set_num_threads(1); // on a shared 2-core machine one thread trains these tiny sizes fastest
-        return ZettExperiment.Run(new ZettSettings());
-    });
-
-    public ZettExperiment Experiment => experiment.Value;
-
-    public void Dispose()
-    {
-        if (experiment.IsValueCreated)
-        {
-            experiment.Value.Dispose();
-        }
+        Experiment = ZettExperiment.Run(new ZettSettings());
     }
+
+    public ZettExperiment Experiment { get; }
+
+    public void Dispose() => Experiment.Dispose();
 }
