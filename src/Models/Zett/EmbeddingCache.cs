@@ -41,6 +41,9 @@ public sealed class EmbeddingCache : ITokenRows
     /// <summary>Rows predicted so far.</summary>
     public long Misses { get; private set; }
 
+    /// <summary>Width of a row, <c>2d</c> of the model the cache predicts for.</summary>
+    public int RowWidth => 2 * model.Config.Dim;
+
     /// <summary>Rows held now.</summary>
     public int Count => entries.Count;
 

@@ -8,9 +8,10 @@ namespace Torchwright.Models.Zett;
 
 /// <summary>
 /// Continued training of embedding rows through the frozen base model, ZeTT's remedy for the gap zero-shot rows
-/// leave: every token of the batches drawn from training text gets input and output rows of its own, started from
-/// the hypernetwork's row (through its cache) when first met and then fitted by gradient descent. Tokens the fitting
-/// never met keep the hypernetwork's rows. The text scored later is never fitted on. Two uses:
+/// leave: every token of the vocabularies of batches drawn from training text (the starting tokenizer's tokens and
+/// each batch's merges) gets input and output rows of its own, started from the hypernetwork's row (through its
+/// cache) when first met and then fitted by gradient descent. Tokens the fitting never met keep the hypernetwork's
+/// rows. The text scored later is never fitted on. Two uses:
 /// <list type="bullet">
 /// <item>dynamic tokenization: batches from the base model's tokenizer with <see cref="RowFittingOptions.Merges"/>
 /// merges each, so every merged token the merging makes gets a row;</item>
@@ -53,14 +54,32 @@ public sealed class FittedTokenRows : ITokenRows, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.Merges);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 1);
         var dim = model.Config.Dim;
+        if (start.RowWidth != 2 * dim)
+        {
+            throw new ArgumentException($"the hypernetwork's rows are {start.RowWidth} wide; the model of width {dim} needs rows of width {2 * dim}", nameof(start));
+        }
         var rows = new FittedTokenRows(start, new TokenRowTable(new TokenRowTableConfig(options.Capacity, 2 * dim)));
-        var training = Trainer.Run(rows.table, step =>
+        try
+        {
+            return (rows, rows.Train(model, tokenizer, text, options));
+        }
+        catch
+        {
+            rows.Dispose(); // no half-fitted table leaves a failed fit
+            throw;
+        }
+    }
+
+    private TrainingResult Train(ZettLanguageModel model, BpeVocabulary tokenizer, string text, RowFittingOptions options)
+    {
+        var dim = model.Config.Dim;
+        var training = Trainer.Run(table, step =>
         {
             var merger = new DynamicMerges(tokenizer, TextChunks.Sample(text, options.BatchSize, options.ChunkLength, step.Random));
             merger.Apply(options.Merges);
             var merged = MergedTokenization.From(tokenizer, merger);
             using var batch = merged.Batch(Math.Min(model.Config.Context, merged.LongestTargets));
-            var gathered = rows.Gather(merged.Tokens, adopt: true);
+            var gathered = Gather(merged.Tokens, adopt: true);
             return LanguageModelScoring.Loss(model, new VocabularyEmbeddings(gathered.narrow(1, 0, dim), gathered.narrow(1, dim, dim)), batch);
         }, new TrainingOptions
         {
@@ -74,12 +93,12 @@ public sealed class FittedTokenRows : ITokenRows, IDisposable
             ShowProgress = options.ShowProgress,
             RunName = "zett-rows",
         });
-        rows.table.eval();
-        foreach (var parameter in rows.table.parameters())
+        table.eval();
+        foreach (var parameter in table.parameters())
         {
             parameter.requires_grad = false;
         }
-        return (rows, training);
+        return training;
     }
 
     /// <inheritdoc/>

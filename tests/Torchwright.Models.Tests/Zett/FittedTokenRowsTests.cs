@@ -48,6 +48,16 @@ public class FittedTokenRowsTests
         }
     }
 
+    [Fact]
+    public void Rows_of_another_width_are_refused_by_name()
+    {
+        var (_, cache) = Untrained();
+        var wider = new ZettLanguageModel(new ZettLanguageModelConfig(Vocab: Original.Count, Context: 64, Dim: 32, Heads: 2, Layers: 1));
+        var error = Assert.Throws<System.ArgumentException>(() => FittedTokenRows.Fit(wider, Original, cache, Text, Options(steps: 2)));
+        Assert.Contains("rows are 32 wide", error.Message);
+        Assert.Contains("width 64", error.Message);
+    }
+
     private static RowFittingOptions Options(int steps) => new() { Steps = steps, Merges = Merges, BatchSize = 4, ChunkLength = 120, LearningRate = 1e-2 };
 
     private static (ZettLanguageModel, EmbeddingCache) Untrained()
