@@ -131,7 +131,7 @@ internal static class Program
     {
         var merges = MergeTable.Measure(zett.Original, TextChunks.InBatches(tableChunks, DynamicBatch), 200).MergesFor(0.21);
         var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
-        AnsiConsole.MarkupLine($"fitting the rows of merged tokens on training text, {fitSteps} steps");
+        AnsiConsole.MarkupLine($"fitting the rows of merged vocabularies on training text, {fitSteps} steps");
         var (fitted, _) = FittedTokenRows.Fit(zett.Model, zett.Original, cache, zett.TrainingText,
             new RowFittingOptions { Steps = fitSteps, Merges = merges, ShowProgress = true });
         using (fitted)
