@@ -60,8 +60,10 @@ internal static class Program
         {
             rows.Add(Measure("GPT-2, 512 merges (held out)", "hypernetwork", heldOut, predicted, zett, chunks, bytes));
         }
+        // One cache of hypernetwork rows for both fits below (the held-out switch and dynamic tokenization).
+        var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
         var fitSteps = quick ? 100 : 1000;
-        var (continued, _) = FittedTokenRows.Fit(zett.Model, heldOut, new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original), zett.TrainingText,
+        var (continued, _) = FittedTokenRows.Fit(zett.Model, heldOut, cache, zett.TrainingText,
             new RowFittingOptions { Steps = fitSteps, Merges = 0, ShowProgress = true });
         using (continued)
         using (var fitted = continued.Embeddings(heldOut))
@@ -100,7 +102,7 @@ internal static class Program
                 (row.BitsPerByte / rows[0].BitsPerByte).ToString("F3", CultureInfo.InvariantCulture) + "x");
         }
         AnsiConsole.Write(table);
-        var dynamic = MeasureDynamic(zett, chunks, zett.EvaluationChunks(128).Skip(64).ToList(), fitSteps: quick ? 200 : new RowFittingOptions().Steps);
+        var dynamic = MeasureDynamic(zett, cache, chunks, zett.EvaluationChunks(128).Skip(64).ToList(), fitSteps: quick ? 200 : new RowFittingOptions().Steps);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"dynamic tokenization, m = {dynamic.Merges} merges per batch of {DynamicBatch}: {dynamic.Reduction:P1} fewer tokens, bits/byte {dynamic.Before:F4} -> {dynamic.After:F4} ({dynamic.After / dynamic.Before:F3}x) with the hypernetwork's rows, "
             + $"{dynamic.AfterFitted:F4} ({dynamic.AfterFitted / dynamic.Before:F3}x) with rows fitted {dynamic.FitSteps} steps on training text"));
@@ -127,10 +129,9 @@ internal static class Program
 
     // Dynamic tokenization at a fifth fewer tokens: m from a merges→length table measured on other chunks; the
     // merged tokens' rows from the hypernetwork, then fitted on training text (continued training).
-    private static DynamicRow MeasureDynamic(ZettExperiment zett, List<string> chunks, List<string> tableChunks, int fitSteps)
+    private static DynamicRow MeasureDynamic(ZettExperiment zett, EmbeddingCache cache, List<string> chunks, List<string> tableChunks, int fitSteps)
     {
         var merges = MergeTable.Measure(zett.Original, TextChunks.InBatches(tableChunks, DynamicBatch), 200).MergesFor(0.21);
-        var cache = new EmbeddingCache(zett.Hypernetwork, zett.Model, zett.Original);
         AnsiConsole.MarkupLine($"fitting the rows of merged vocabularies on training text, {fitSteps} steps");
         var (fitted, _) = FittedTokenRows.Fit(zett.Model, zett.Original, cache, zett.TrainingText,
             new RowFittingOptions { Steps = fitSteps, Merges = merges, ShowProgress = true });

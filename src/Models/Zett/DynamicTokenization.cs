@@ -56,12 +56,10 @@ public static class DynamicTokenization
         // Rows as long as the longest sequence (up to the context): shorter sequences are what dynamic tokenization buys.
         using var batch = merged.Batch(Math.Min(model.Config.Context, merged.LongestTargets));
         using var scope = NewDisposeScope();
-        var dim = model.Config.Dim;
         Tensor input, output;
         if (originalRows == OriginalTokenRows.Predicted)
         {
-            var all = rows.Rows(merged.Tokens);
-            (input, output) = (all.narrow(1, 0, dim), all.narrow(1, dim, dim));
+            (input, output, _) = VocabularyEmbeddings.FromPredicted(rows.Rows(merged.Tokens));
         }
         else
         {
@@ -69,9 +67,9 @@ public static class DynamicTokenization
             var added = merged.Added;
             if (added.Count > 0)
             {
-                var addedRows = rows.Rows(added);
-                input = cat(new[] { input, addedRows.narrow(1, 0, dim) }, 0);
-                output = cat(new[] { output, addedRows.narrow(1, dim, dim) }, 0);
+                var addedRows = VocabularyEmbeddings.FromPredicted(rows.Rows(added));
+                input = cat(new[] { input, addedRows.Input }, 0);
+                output = cat(new[] { output, addedRows.Output }, 0);
             }
         }
         var prior = priors is { } source ? Priors(original, merger, merged, source.Text, source.PseudoCounts) : null;

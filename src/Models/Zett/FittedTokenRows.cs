@@ -72,15 +72,13 @@ public sealed class FittedTokenRows : ITokenRows, IDisposable
 
     private TrainingResult Train(ZettLanguageModel model, BpeVocabulary tokenizer, string text, RowFittingOptions options)
     {
-        var dim = model.Config.Dim;
         var training = Trainer.Run(table, step =>
         {
             var merger = new DynamicMerges(tokenizer, TextChunks.Sample(text, options.BatchSize, options.ChunkLength, step.Random));
             merger.Apply(options.Merges);
             var merged = MergedTokenization.From(tokenizer, merger);
             using var batch = merged.Batch(Math.Min(model.Config.Context, merged.LongestTargets));
-            var gathered = Gather(merged.Tokens, adopt: true);
-            return LanguageModelScoring.Loss(model, new VocabularyEmbeddings(gathered.narrow(1, 0, dim), gathered.narrow(1, dim, dim)), batch);
+            return LanguageModelScoring.Loss(model, VocabularyEmbeddings.FromPredicted(Gather(merged.Tokens, adopt: true)), batch);
         }, new TrainingOptions
         {
             Steps = options.Steps,
@@ -114,9 +112,9 @@ public sealed class FittedTokenRows : ITokenRows, IDisposable
     public VocabularyEmbeddings Embeddings(BpeVocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        using var rows = Rows(vocabulary.Tokens);
-        var dim = rows.shape[1] / 2;
-        return new VocabularyEmbeddings(rows.narrow(1, 0, dim).clone(), rows.narrow(1, dim, dim).clone());
+        using var scope = NewDisposeScope();
+        var split = VocabularyEmbeddings.FromPredicted(Rows(vocabulary.Tokens));
+        return new VocabularyEmbeddings(split.Input.clone().MoveToOuterDisposeScope(), split.Output.clone().MoveToOuterDisposeScope());
     }
 
     /// <summary>Releases the table.</summary>
