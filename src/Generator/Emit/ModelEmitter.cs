@@ -76,11 +76,20 @@ internal sealed class ModelEmitter
         }
     }
 
+    /// <summary>The module forward, when it is capturable: an inference session replays its plans.</summary>
+    private ForwardSpec? SessionForward => ModuleForward is { CaptureChain.Count: > 0 } forward ? forward : null;
+
+    private static string CaptureEntry(ForwardSpec forward) => forward.MethodName == "Forward" ? "Capture" : "Capture" + forward.MethodName;
+
     private void WriteFields()
     {
         foreach (var layer in spec.Layers)
         {
             writer.Line($"private readonly {LayerType(layer)} {Naming.ToFieldName(layer.MethodName)};");
+        }
+        if (SessionForward is { } session)
+        {
+            writer.Line($"private readonly {Runtime}Capture.InferencePlans<{session.MethodName}Plan> inferencePlans;");
         }
         writer.Line($"private {Runtime}ForwardPath path = {Runtime}ForwardPath.Fused;");
         writer.Line($"private global::Torchwright.Precision precision;");
@@ -106,6 +115,10 @@ internal sealed class ModelEmitter
                 var field = Naming.ToFieldName(layer.MethodName);
                 writer.Line($"{field} = {Construction(layer)};");
                 writer.Line($"register_module(\"{layer.StorageName}\", {field});");
+            }
+            if (SessionForward is { } session)
+            {
+                writer.Line($"inferencePlans = new {Runtime}Capture.InferencePlans<{session.MethodName}Plan>({CaptureEntry(session)}, (plan, input) => plan.Replay(input));");
             }
             writer.Line($"{Runtime}ModulePlacement.MoveTo(this, device, dtype);");
             if (spec.Precision != "Float32")
@@ -157,6 +170,26 @@ internal sealed class ModelEmitter
         writer.Line("/// </summary>");
         writer.Line($"public global::System.IDisposable CacheCastWeights() => {Runtime}CastCaches.Begin(this);");
         writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Opens an inference session until disposed: no-grad calls reuse work between calls. Low-precision weight");
+        if (SessionForward is not null)
+        {
+            writer.Line("/// copies are cast once, and in eval mode with fp32 weights <c>forward</c> records a capture plan per input");
+            writer.Line("/// shape on its first call and replays it after (returning a copy of its output). Do not train, load or");
+            writer.Line("/// move the model while it is open.");
+            writer.Line("/// </summary>");
+            writer.Line($"public global::System.IDisposable InferenceSession() => {Runtime}InferenceSessions.Begin(this, inferencePlans);");
+            writer.Line();
+            writer.Line("/// <summary>The capture plans <c>forward</c> replays inside an <see cref=\"InferenceSession\"/>; their limits.</summary>");
+            writer.Line($"public {Runtime}Capture.InferencePlans<{SessionForward.MethodName}Plan> InferencePlans => inferencePlans;");
+        }
+        else
+        {
+            writer.Line("/// copies are cast once. Do not train, load or move the model while it is open.");
+            writer.Line("/// </summary>");
+            writer.Line($"public global::System.IDisposable InferenceSession() => {Runtime}InferenceSessions.Begin(this);");
+        }
+        writer.Line();
         writer.Line("/// <summary>The number of trainable values; tied weights count once.</summary>");
         writer.Line($"public long ParameterCount => {Runtime}ModuleSummary.CountParameters(this);");
         writer.Line();
@@ -198,6 +231,13 @@ internal sealed class ModelEmitter
         using (writer.OpenBlock($"{modifiers} {forward.ReturnType} {forward.EntryName}({parameters})"))
         {
             var guard = WriteInputGuards(forward, forward.EntryName);
+            if (isOverride && SessionForward is not null)
+            {
+                writer.Line($"if (inferencePlans.TryReplay(this, {arguments}) is {{ }} replayed)");
+                writer.Line("{");
+                writer.Line("    return replayed;");
+                writer.Line("}");
+            }
             writer.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
             writer.Line($"var result = {forward.MethodName}({arguments});");
             if (forward.ReturnKind == ReturnKind.Tensor && forward.ReturnShape is not null)
@@ -240,7 +280,7 @@ internal sealed class ModelEmitter
     private void WriteCapture(ForwardSpec forward)
     {
         var plan = forward.MethodName + "Plan";
-        var entry = forward.MethodName == "Forward" ? "Capture" : "Capture" + forward.MethodName;
+        var entry = CaptureEntry(forward);
         var parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {p.Name}"));
         var arguments = string.Join(", ", forward.Parameters.Select(p => p.Name));
         writer.Line("/// <summary>");

@@ -16,6 +16,8 @@ public sealed class CaptureGraph : IDisposable
     private readonly List<Scalar> scalars = new();
     private readonly List<IDisposable> nativeArguments = new();
     private readonly List<Action> recording = new();
+    private readonly List<Tensor> freeScratch = new();
+    private List<Tensor>? layerScratch;
     private Action[] steps = Array.Empty<Action>();
     private bool disposed;
 
@@ -35,20 +37,79 @@ public sealed class CaptureGraph : IDisposable
     /// <summary>The number of recorded steps.</summary>
     public int StepCount => recording.Count;
 
-    /// <summary>Allocates a zero-filled buffer that the graph owns.</summary>
+    /// <summary>Allocates a zero-filled buffer that the graph owns (outside any dispose scope: the plan frees it).</summary>
     /// <param name="type">Element type.</param>
     /// <param name="shape">Its static shape.</param>
     public Tensor Buffer(ScalarType type, params long[] shape)
     {
-        var buffer = zeros(shape, type, Device);
+        if (layerScratch is not null && TakeFreeScratch(type, shape) is { } reused)
+        {
+            layerScratch.Add(reused);
+            return reused;
+        }
+        var buffer = zeros(shape, type, Device).DetachFromDisposeScope();
         buffers.Add(buffer);
+        layerScratch?.Add(buffer);
         return buffer;
+    }
+
+    /// <summary>The bytes of storage the buffers own.</summary>
+    public long BufferBytes()
+    {
+        long bytes = 0;
+        foreach (var buffer in buffers)
+        {
+            bytes += buffer.NumberOfElements * buffer.ElementSize;
+        }
+        return bytes;
+    }
+
+    /// <summary>
+    /// Opens a layer whose buffers are its own scratch: nothing recorded after the layer reads them. When the
+    /// returned scope ends they become free, and a later layer that asks for a buffer of the same type and shape
+    /// gets one of them instead of new storage (its steps run after this layer's, so the reuse is safe). A
+    /// stack of identical layers then holds one layer's intermediates, not one per layer.
+    /// </summary>
+    public IDisposable LayerScratch()
+    {
+        if (layerScratch is not null)
+        {
+            throw new InvalidOperationException("A layer's scratch scope is already open; layers do not nest.");
+        }
+        layerScratch = new List<Tensor>();
+        return new ScratchScope(this);
+    }
+
+    private Tensor? TakeFreeScratch(ScalarType type, long[] shape)
+    {
+        var index = freeScratch.FindIndex(buffer => buffer.dtype == type && buffer.shape.AsSpan().SequenceEqual(shape));
+        if (index < 0)
+        {
+            return null;
+        }
+        var buffer = freeScratch[index];
+        freeScratch.RemoveAt(index);
+        return buffer;
+    }
+
+    private sealed class ScratchScope(CaptureGraph graph) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (graph.layerScratch is { } used)
+            {
+                graph.freeScratch.AddRange(used);
+                graph.layerScratch = null;
+            }
+        }
     }
 
     /// <summary>Takes ownership of a view of a buffer, or of a weight, or of a constant: disposed with the graph.</summary>
     /// <param name="tensor">The tensor to keep alive for the replays.</param>
     public Tensor Keep(Tensor tensor)
     {
+        // A plan recorded inside a caller's dispose scope outlives it.
+        tensor.DetachFromDisposeScope();
         owned.Add(tensor);
         return tensor;
     }
@@ -137,6 +198,7 @@ public sealed class CaptureGraph : IDisposable
             arguments.Dispose();
         }
         nativeArguments.Clear();
+        freeScratch.Clear();
         owned.Clear();
         buffers.Clear();
         scalars.Clear();

@@ -106,13 +106,14 @@ public sealed class LengthBuckets<TPlan> : IDisposable where TPlan : CapturePlan
         {
             Length = length;
             this.padding = padding;
-            padded = full(new[] { batch, length }, padding, type, device);
+            // Owned by the bucket, not by a dispose scope the caller may have open.
+            padded = full(new[] { batch, length }, padding, type, device).DetachFromDisposeScope();
             prefixes = new Tensor[length + 1];
             tails = new Tensor[length + 1];
             for (var t = 1; t <= length; t++)
             {
-                prefixes[t] = padded.narrow(1, 0, t);
-                tails[t] = padded.narrow(1, t, length - t);
+                prefixes[t] = padded.narrow(1, 0, t).DetachFromDisposeScope();
+                tails[t] = padded.narrow(1, t, length - t).DetachFromDisposeScope();
             }
             Plan = capture(padded);
         }

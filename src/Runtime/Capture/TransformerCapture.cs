@@ -37,6 +37,9 @@ public static partial class CaptureLayers
         graph.Add(() => stream.copy_(input));
         foreach (var layer in stack.Layers)
         {
+            // A layer reads the stream and the norm's output, both outside its scratch; every buffer it allocates is
+            // its own, so the next layer reuses them.
+            using var scratch = graph.LayerScratch();
             RecordLayer(graph, layer, rows, normed, batch, length, scoreBias);
         }
         return stream;

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Capture;
+
+/// <summary>
+/// The capture plans a model's <c>forward</c> replays inside an inference session (the generated
+/// <c>InferenceSession()</c>): one per input shape, recorded on the first call at that shape and replayed after it,
+/// so repeated inference creates no intermediate tensors. Only plain inference replays: gradients off, the model in
+/// eval mode, fp32, the fused path. Any other call, a shape whose plan would exceed <see cref="MaxPlanBytes"/> and a
+/// model the recorders refuse run the eager forward. A replay returns a copy of the plan's output, so results stay
+/// the caller's. Plans read the weights by reference: in-place updates are seen, a moved or reloaded model is not,
+/// which is why the session must not outlive its weights. Replays of one model are serialised.
+/// </summary>
+/// <typeparam name="TPlan">The model's generated plan type.</typeparam>
+public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
+{
+    private readonly Func<Tensor, TPlan> capture;
+    private readonly Func<TPlan, Tensor, Tensor> replay;
+    private readonly List<Entry> entries = new(); // least recently used first
+    private readonly object gate = new();
+    private int openSessions;
+
+    /// <summary>Plans for one model.</summary>
+    /// <param name="capture">Records a plan for an example input (the generated <c>Capture</c>).</param>
+    /// <param name="replay">Replays a plan on an input (the generated plan's <c>Replay</c>).</param>
+    public InferencePlans(Func<Tensor, TPlan> capture, Func<TPlan, Tensor, Tensor> replay)
+    {
+        this.capture = capture ?? throw new ArgumentNullException(nameof(capture));
+        this.replay = replay ?? throw new ArgumentNullException(nameof(replay));
+    }
+
+    /// <summary>How many input shapes keep a plan; the least recently used is freed beyond it.</summary>
+    public int MaxPlans { get; set; } = 4;
+
+    /// <summary>The largest plan kept, in bytes of buffers; a shape whose plan is larger runs eagerly.</summary>
+    public long MaxPlanBytes { get; set; } = 128L << 20;
+
+    /// <summary>Whether a session is open.</summary>
+    public bool IsOpen => Volatile.Read(ref openSessions) > 0;
+
+    /// <summary>The shapes that currently replay a plan.</summary>
+    public int PlanCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.FindAll(entry => entry.Plan is not null).Count;
+            }
+        }
+    }
+
+    /// <summary>The shapes that run eagerly because their plan was too large or refused.</summary>
+    public int EagerShapeCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.FindAll(entry => entry.Plan is null).Count;
+            }
+        }
+    }
+
+    /// <summary>Opens a session; the plans are freed when the last open session ends.</summary>
+    public IDisposable Open()
+    {
+        Interlocked.Increment(ref openSessions);
+        return new Session(this);
+    }
+
+    /// <summary>
+    /// Replays the plan for <paramref name="input"/>'s shape, recording it first if needed, and returns a copy of the
+    /// output; null when this call must run eagerly (no session, gradients on, training mode, bf16, the reference
+    /// path, a plan over budget or refused by a recorder).
+    /// </summary>
+    /// <param name="model">The model whose forward this is.</param>
+    /// <param name="input">The forward's input, already checked by its guards.</param>
+    public Tensor? TryReplay(ITorchwrightModule model, Tensor input)
+    {
+        if (!IsOpen || is_grad_enabled() || ((nn.Module)model).training
+            || model.Precision != Torchwright.Precision.Float32 || model.Path != ForwardPath.Fused)
+        {
+            return null;
+        }
+        lock (gate)
+        {
+            var plan = (Find(input) ?? Record(input)).Plan;
+            return plan is null ? null : replay(plan, input).clone();
+        }
+    }
+
+    private Entry? Find(Tensor input)
+    {
+        var index = entries.FindIndex(entry => entry.Matches(input));
+        if (index < 0)
+        {
+            return null;
+        }
+        var found = entries[index];
+        entries.RemoveAt(index);
+        entries.Add(found);
+        return found;
+    }
+
+    // Records a plan for a new shape; a refused or oversized plan is remembered as eager (a null plan) so that it
+    // is not recorded again on every call.
+    private Entry Record(Tensor input)
+    {
+        TPlan? plan;
+        try
+        {
+            plan = capture(input);
+        }
+        catch (NotSupportedException)
+        {
+            plan = null;
+        }
+        if (plan is not null && plan.Graph.BufferBytes() > MaxPlanBytes)
+        {
+            plan.Dispose();
+            plan = null;
+        }
+        var entry = new Entry(input.shape, input.dtype, input.device, plan);
+        entries.Add(entry);
+        while (entries.Count > Math.Max(1, MaxPlans))
+        {
+            entries[0].Plan?.Dispose();
+            entries.RemoveAt(0);
+        }
+        return entry;
+    }
+
+    private void Close()
+    {
+        if (Interlocked.Decrement(ref openSessions) > 0)
+        {
+            return;
+        }
+        lock (gate)
+        {
+            foreach (var entry in entries)
+            {
+                entry.Plan?.Dispose();
+            }
+            entries.Clear();
+        }
+    }
+
+    private sealed record Entry(long[] Shape, ScalarType Type, Device Device, TPlan? Plan)
+    {
+        public bool Matches(Tensor input)
+            => input.dtype == Type && input.device_type == Device.type && input.device_index == Device.index
+               && input.shape.AsSpan().SequenceEqual(Shape);
+    }
+
+    private sealed class Session(InferencePlans<TPlan> plans) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                plans.Close();
+            }
+        }
+    }
+}
