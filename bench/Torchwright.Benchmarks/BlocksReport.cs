@@ -69,7 +69,7 @@ public static class ReportText
         var parts = new List<string>
         {
             $"blocks: {rows.Count} cases{(quick ? " (quick)" : "")}",
-            $"generated vs hand-written fp32 forward {ratios("generated vs hand-written", "forward")}, train {ratios("generated vs hand-written", "train_step")}",
+            $"generated vs hand-written fp32 forward {ratios("generated vs hand-written", "forward")} (no session {ratios("generated eager vs hand-written", "forward")}), train {ratios("generated vs hand-written", "train_step")}",
             $"vs built-in forward {ratios("generated vs built-in", "forward")}, train {ratios("generated vs built-in", "train_step")}",
         };
         if (large?.RooflineFraction is { } fraction)

@@ -18,6 +18,11 @@ public static class CaseTable
                     TargetRatio: 1.0); // never slower than TorchSharp's own layers
                 yield return new("generated bf16 mixed vs fp32", size, mode, "bf16", Contender.GeneratedFp32, Contender.GeneratedBf16Mixed);
             }
+            if (size != BenchSize.Large)
+            {
+                // The session's gain shown apart: the same forward with no session, against the same baseline.
+                yield return new("generated eager vs hand-written", size, BenchMode.Forward, "fp32", Contender.HandWrittenFp32, Contender.GeneratedFp32Eager);
+            }
             yield return new("hand-written bf16 cast vs fp32", size, BenchMode.Forward, "bf16", Contender.HandWrittenFp32, Contender.HandWrittenBf16Cast);
             yield return new("generated bf16 mixed vs bf16 cast", size, BenchMode.Forward, "bf16", Contender.HandWrittenBf16Cast, Contender.GeneratedBf16Mixed);
         }

@@ -48,6 +48,7 @@ public static class NumericErrors
         try
         {
             module.eval();
+            using var session = contender.InferenceScope?.Invoke(module);
             using var logits = module.call(ids);
             return logits.to(ScalarType.Float32);
         }
