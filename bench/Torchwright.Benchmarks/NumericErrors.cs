@@ -49,6 +49,10 @@ public static class NumericErrors
         {
             module.eval();
             using var session = contender.InferenceScope?.Invoke(module);
+            if (session is not null)
+            {
+                using var first = module.call(ids); // a session replays a shape from its second call
+            }
             using var logits = module.call(ids);
             return logits.to(ScalarType.Float32);
         }

@@ -175,8 +175,8 @@ internal sealed class ModelEmitter
         if (SessionForward is not null)
         {
             writer.Line("/// copies are cast once, and in eval mode with fp32 weights <c>forward</c> records a capture plan per input");
-            writer.Line("/// shape on its first call and replays it after (returning a copy of its output). Do not train, load or");
-            writer.Line("/// move the model while it is open.");
+            writer.Line("/// shape on the shape's second call and replays it from then on (returning a copy of its output). Do not");
+            writer.Line("/// train, load or move the model while it is open.");
             writer.Line("/// </summary>");
             writer.Line($"public global::System.IDisposable InferenceSession() => {Runtime}InferenceSessions.Begin(this, inferencePlans);");
             writer.Line();

@@ -1,14 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Torchwright.Runtime.Capture;
 
 /// <summary>
 /// The capture plans a model's <c>forward</c> replays inside an inference session (the generated
-/// <c>InferenceSession()</c>): one per input shape, recorded on the first call at that shape and replayed after it,
-/// so repeated inference creates no intermediate tensors. Only plain inference replays: gradients off, the model in
+/// <c>InferenceSession()</c>): one per input shape, recorded on the second call at that shape and replayed from then
+/// on, so repeated inference creates no intermediate tensors, and a run of ever new shapes (generation without a
+/// cache, say) stays eager instead of recording plans it never replays. Only plain inference replays: gradients off, the model in
 /// eval mode, fp32, the fused path. Any other call, a shape whose plan would exceed <see cref="MaxPlanBytes"/> and a
 /// model the recorders refuse run the eager forward. A replay returns a copy of the plan's output, so results stay
 /// the caller's. Plans read the weights by reference: in-place updates are seen, a moved or reloaded model is not,
@@ -19,7 +21,10 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
 {
     private readonly Func<Tensor, TPlan> capture;
     private readonly Func<TPlan, Tensor, Tensor> replay;
+    private const int RememberedShapes = 16;
+
     private readonly List<Entry> entries = new(); // least recently used first
+    private readonly List<ShapeKey> seenOnce = new(); // shapes met once, oldest first
     private readonly object gate = new();
     private int openSessions;
 
@@ -73,9 +78,9 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
     }
 
     /// <summary>
-    /// Replays the plan for <paramref name="input"/>'s shape, recording it first if needed, and returns a copy of the
-    /// output; null when this call must run eagerly (no session, gradients on, training mode, bf16, the reference
-    /// path, a plan over budget or refused by a recorder).
+    /// Replays the plan for <paramref name="input"/>'s shape, recording it first on the shape's second call, and returns
+    /// a copy of the output; null when this call must run eagerly (no session, gradients on, training mode, bf16, the
+    /// reference path, the shape's first call, a plan over budget or refused by a recorder).
     /// </summary>
     /// <param name="model">The model whose forward this is.</param>
     /// <param name="input">The forward's input, already checked by its guards.</param>
@@ -88,14 +93,37 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
         }
         lock (gate)
         {
-            var plan = (Find(input) ?? Record(input)).Plan;
+            var key = new ShapeKey(input);
+            var entry = Find(key);
+            if (entry is null && FirstSight(key))
+            {
+                return null;
+            }
+            var plan = (entry ?? Record(key, input)).Plan;
             return plan is null ? null : replay(plan, input).clone();
         }
     }
 
-    private Entry? Find(Tensor input)
+    // True the first time a shape comes (it is remembered, among the last few); false the second time.
+    private bool FirstSight(ShapeKey key)
     {
-        var index = entries.FindIndex(entry => entry.Matches(input));
+        var index = seenOnce.FindIndex(seen => seen.Equals(key));
+        if (index >= 0)
+        {
+            seenOnce.RemoveAt(index);
+            return false;
+        }
+        seenOnce.Add(key);
+        if (seenOnce.Count > RememberedShapes)
+        {
+            seenOnce.RemoveAt(0);
+        }
+        return true;
+    }
+
+    private Entry? Find(ShapeKey key)
+    {
+        var index = entries.FindIndex(entry => entry.Key.Equals(key));
         if (index < 0)
         {
             return null;
@@ -108,7 +136,7 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
 
     // Records a plan for a new shape; a refused or oversized plan is remembered as eager (a null plan) so that it
     // is not recorded again on every call.
-    private Entry Record(Tensor input)
+    private Entry Record(ShapeKey key, Tensor input)
     {
         TPlan? plan;
         try
@@ -124,7 +152,7 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
             plan.Dispose();
             plan = null;
         }
-        var entry = new Entry(input.shape, input.dtype, input.device, plan);
+        var entry = new Entry(key, plan);
         entries.Add(entry);
         while (entries.Count > Math.Max(1, MaxPlans))
         {
@@ -147,14 +175,27 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
                 entry.Plan?.Dispose();
             }
             entries.Clear();
+            seenOnce.Clear();
         }
     }
 
-    private sealed record Entry(long[] Shape, ScalarType Type, Device Device, TPlan? Plan)
+    private sealed record Entry(ShapeKey Key, TPlan? Plan);
+
+    // What a plan is made for: the input's shape, dtype and device.
+    private readonly struct ShapeKey(Tensor input) : IEquatable<ShapeKey>
     {
-        public bool Matches(Tensor input)
-            => input.dtype == Type && input.device_type == Device.type && input.device_index == Device.index
-               && input.shape.AsSpan().SequenceEqual(Shape);
+        private readonly long[] shape = input.shape;
+        private readonly ScalarType type = input.dtype;
+        private readonly DeviceType deviceType = input.device_type;
+        private readonly int deviceIndex = input.device_index;
+
+        public bool Equals(ShapeKey other)
+            => type == other.type && deviceType == other.deviceType && deviceIndex == other.deviceIndex
+               && shape.AsSpan().SequenceEqual(other.shape);
+
+        public override bool Equals(object? obj) => obj is ShapeKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(type, deviceType, deviceIndex, shape.Length);
     }
 
     private sealed class Session(InferencePlans<TPlan> plans) : IDisposable

@@ -9,8 +9,8 @@ namespace Torchwright.Models.Tests.Capture;
 
 /// <summary>
 /// <see cref="ByteGpt"/>'s inference session: inside it, no-grad eval calls of <c>forward</c> replay a plan per input
-/// shape and equal the eager forward; results belong to the caller; every other call runs eagerly; plans are bounded
-/// and freed with the session.
+/// shape from the shape's second call on and equal the eager forward; results belong to the caller; every other call
+/// runs eagerly; plans are bounded and freed with the session.
 /// </summary>
 public class InferenceSessionTests(ITestOutputHelper output)
 {
@@ -26,13 +26,16 @@ public class InferenceSessionTests(ITestOutputHelper output)
 
         using (model.InferenceSession())
         {
-            using var first = model.forward(ids); // records the plan
+            using var first = model.forward(ids); // eager; the shape is remembered
+            Assert.Equal(0, model.InferencePlans.PlanCount);
+            using var second = model.forward(ids); // records the plan and replays it
             var tensorsBefore = TensorCensus.CreatedOnThisThread;
-            using var second = model.forward(ids);
+            using var third = model.forward(ids);
             var created = TensorCensus.CreatedOnThisThread - tensorsBefore;
 
             TensorAssert.Close(eager, first, Tolerance, "first session call vs eager");
-            TensorAssert.Close(eager, second, Tolerance, "replayed session call vs eager");
+            TensorAssert.Close(eager, second, Tolerance, "recording session call vs eager");
+            TensorAssert.Close(eager, third, Tolerance, "replayed session call vs eager");
             Assert.Equal(1, model.InferencePlans.PlanCount);
             output.WriteLine($"tensors created by a replayed call: {created}");
             Assert.Equal(1, created); // the copy handed back, nothing else
@@ -50,9 +53,12 @@ public class InferenceSessionTests(ITestOutputHelper output)
         using var eagerA = model.forward(a);
         using var eagerB = model.forward(b);
         using var session = model.InferenceSession();
+        using (model.forward(a))
+        {
+        }
 
-        using var resultA = model.forward(a);
-        using var resultB = model.forward(b);
+        using var resultA = model.forward(a); // replayed
+        using var resultB = model.forward(b); // replayed into the same buffers
 
         TensorAssert.Close(eagerA, resultA, Tolerance, "the first result after a second call");
         TensorAssert.Close(eagerB, resultB, Tolerance, "the second result");
@@ -69,10 +75,11 @@ public class InferenceSessionTests(ITestOutputHelper output)
         foreach (var length in new long[] { 8, 12, 8, 16 })
         {
             using var ids = CaptureModels.Bytes(77, 1, length);
-            using var result = model.forward(ids);
-            using (var reference = EagerForward(model, ids))
+            using var reference = EagerForward(model, ids);
+            for (var call = 0; call < 2; call++)
             {
-                TensorAssert.Close(reference, result, Tolerance, $"session call at T={length}");
+                using var result = model.forward(ids);
+                TensorAssert.Close(reference, result, Tolerance, $"session call {call} at T={length}");
             }
         }
 
@@ -119,9 +126,11 @@ public class InferenceSessionTests(ITestOutputHelper output)
         model.InferencePlans.MaxPlanBytes = 1024;
 
         using var first = model.forward(ids);
-        using var second = model.forward(ids);
+        using var second = model.forward(ids); // records, finds the plan too large, frees it
+        using var third = model.forward(ids);
 
         TensorAssert.Close(eager, second, Tolerance, "over-budget shape, eager");
+        TensorAssert.Close(eager, third, Tolerance, "over-budget shape, eager again");
         Assert.Equal(0, model.InferencePlans.PlanCount);
         Assert.Equal(1, model.InferencePlans.EagerShapeCount);
     }
@@ -133,9 +142,13 @@ public class InferenceSessionTests(ITestOutputHelper output)
         using var ids = CaptureModels.Bytes(83, 1, 16);
         using var _ = no_grad();
         using var session = model.InferenceSession();
-        using (model.forward(ids))
+        for (var call = 0; call < 2; call++)
         {
+            using (model.forward(ids))
+            {
+            }
         }
+        Assert.Equal(1, model.InferencePlans.PlanCount);
 
         foreach (var parameter in model.parameters())
         {
@@ -162,11 +175,31 @@ public class InferenceSessionTests(ITestOutputHelper output)
 
         using (NewDisposeScope())
         {
-            model.forward(ids); // records the plan; the scope frees this result
+            model.forward(ids);
+            model.forward(ids); // records the plan; the scope frees both results
         }
+        Assert.Equal(1, model.InferencePlans.PlanCount);
         using var replayed = model.forward(ids);
 
         TensorAssert.Close(eager, replayed, Tolerance, "replay after the recording scope ended");
+    }
+
+    [Fact]
+    public void A_new_shape_on_every_call_records_no_plan()
+    {
+        using var model = CaptureModels.Create(89);
+        using var _ = no_grad();
+        using var session = model.InferenceSession();
+
+        for (var length = 1; length <= 12; length++)
+        {
+            using var ids = CaptureModels.Bytes(90, 1, length);
+            using (model.forward(ids))
+            {
+            }
+        }
+
+        Assert.Equal(0, model.InferencePlans.PlanCount);
     }
 
     [Fact]
