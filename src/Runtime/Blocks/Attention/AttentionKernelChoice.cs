@@ -6,7 +6,7 @@ namespace Torchwright.Runtime.Blocks;
 public enum AttentionKernel
 {
     /// <summary>Explicit scores where they are faster and fit in 32 MB; beyond that, chunked explicit scores for bf16/fp16
-    /// inference and <c>scaled_dot_product_attention</c> elsewhere.</summary>
+    /// inference and plain causal fp32 inference, and <c>scaled_dot_product_attention</c> elsewhere.</summary>
     Automatic,
 
     /// <summary>Scores held explicitly: two batched GEMMs around a softmax (fastest on CPUs at small and medium sizes).</summary>
@@ -14,8 +14,9 @@ public enum AttentionKernel
 
     /// <summary>TorchSharp's <c>scaled_dot_product_attention</c>, which never holds the whole score matrix.</summary>
     ScaledDotProduct,
-    /// <summary>Explicit scores in slices of heads of at most 8 MB each (chosen automatically for bf16/fp16 inference on
-    /// large scores); forced, it also records gradients, without dropout.</summary>
+    /// <summary>Explicit scores in slices of heads of at most 8 MB each, plain causal attention also in blocks of 128
+    /// queries (chosen automatically for inference on large scores in bf16/fp16, and in fp32 when plain causal);
+    /// forced, it also records gradients, without dropout.</summary>
     ChunkedScores,
 }
 

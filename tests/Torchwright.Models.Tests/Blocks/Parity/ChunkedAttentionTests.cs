@@ -11,7 +11,8 @@ namespace Torchwright.Models.Tests.Blocks.Parity;
 /// <summary>
 /// bf16 inference on scores past the explicit kernel's 32 MB runs the chunked kernel (one head per chunk here, bit for
 /// bit what forcing it gives): it agrees with <c>scaled_dot_product_attention</c> on the same bf16 weights, and is as
-/// close to the fp32 result.
+/// close to the fp32 result. fp32 inference there runs it too when the attention is plain causal, in query blocks that
+/// stop at their last query's key; those blocks give the explicit kernel's outputs and gradients.
 /// </summary>
 public class ChunkedAttentionTests(ITestOutputHelper output)
 {
@@ -29,6 +30,56 @@ public class ChunkedAttentionTests(ITestOutputHelper output)
         padding[1].narrow(0, 900, 200).fill_(false);
         using var bias = randn(new[] { 1L, 4, Length, Length }, generator: new Generator(5)).mul_(0.5);
         Compare(new AttentionOptions { Dim = Dim, Heads = 4, Scaled = false, Softmax1 = true }, padding, bias);
+    }
+
+    [Fact]
+    public void Fp32_causal_inference_past_the_limit_runs_causal_query_blocks_and_agrees_with_the_flash_kernel()
+    {
+        manual_seed(6);
+        using var block = new Attention(new AttentionOptions { Dim = Dim, Heads = 4, Causal = true });
+        using var _ = no_grad();
+        using var x = randn(new[] { Batch, Length, Dim }, generator: new Generator(7)).mul_(0.5);
+        using var automatic = block.forward(x);
+        Tensor flash, forced;
+        using (AttentionKernelChoice.Use(AttentionKernel.ScaledDotProduct))
+        {
+            flash = block.forward(x);
+        }
+        using (AttentionKernelChoice.Use(AttentionKernel.ChunkedScores))
+        {
+            forced = block.forward(x);
+        }
+        using (flash)
+        using (forced)
+        {
+            Assert.True(automatic.eq(forced).all().item<bool>(), "fp32 causal inference past 32 MB did not run the chunked kernel");
+            var difference = (automatic - flash).abs().max().item<float>();
+            output.WriteLine($"fp32, {Length} positions in blocks of 128 (the last one partial): largest |chunked − flash| = {difference:G3}");
+            Assert.True(difference < 1e-5, $"causal query blocks differ from the flash kernel by {difference:G3}");
+        }
+    }
+
+    [Fact]
+    public void Causal_query_blocks_give_the_explicit_kernels_outputs_and_gradients()
+    {
+        manual_seed(8);
+        using var block = new Attention(new AttentionOptions { Dim = 64, Heads = 2, Causal = true });
+        using var x = randn(new[] { 2L, 300, 64 }, generator: new Generator(9)).mul_(0.5).requires_grad_();
+        using var weights = randn(new[] { 2L, 300, 64 }, generator: new Generator(10));
+        var results = new (Tensor Output, Tensor Gradient)[2];
+        var kernels = new[] { AttentionKernel.ExplicitScores, AttentionKernel.ChunkedScores };
+        for (var i = 0; i < kernels.Length; i++)
+        {
+            using var choice = AttentionKernelChoice.Use(kernels[i]);
+            x.grad?.zero_();
+            var y = block.forward(x);
+            (y * weights).sum().backward();
+            results[i] = (y.detach(), x.grad!.clone());
+        }
+        var outputDifference = (results[0].Output - results[1].Output).abs().max().item<float>();
+        var gradientDifference = (results[0].Gradient - results[1].Gradient).abs().max().item<float>();
+        output.WriteLine($"300 positions, blocks 128/128/44: |Δ output| {outputDifference:G3}, |Δ input gradient| {gradientDifference:G3}");
+        Assert.True(outputDifference < 1e-5 && gradientDifference < 1e-5, $"blocks differ: output {outputDifference:G3}, gradient {gradientDifference:G3}");
     }
 
     private void Compare(AttentionOptions options, Tensor? padding, Tensor? bias)
