@@ -10,19 +10,19 @@ namespace Torchwright.Runtime.Capture;
 /// The capture plans a model's <c>forward</c> replays inside an inference session (the generated
 /// <c>InferenceSession()</c>): one per input shape, recorded on the second call at that shape and replayed from then
 /// on, so repeated inference creates no intermediate tensors, and a run of ever new shapes (generation without a
-/// cache, say) stays eager instead of recording plans it never replays. Only plain inference replays: gradients off, the model in
-/// eval mode, fp32, the fused path. Any other call, a shape whose plan would exceed <see cref="MaxPlanBytes"/> and a
-/// model the recorders refuse run the eager forward. A replay returns a copy of the plan's output, so results stay
+/// cache, say) stays eager instead of recording plans it never replays. Only plain inference replays: gradients off,
+/// the model in eval mode, fp32, the fused path. Any other call, a shape whose plan would exceed
+/// <see cref="MaxPlanBytes"/> and a model the recorders refuse run the eager forward. A replay returns a copy of the plan's output, so results stay
 /// the caller's. Plans read the weights by reference: in-place updates are seen, a moved or reloaded model is not,
 /// which is why the session must not outlive its weights. Replays of one model are serialised.
 /// </summary>
 /// <typeparam name="TPlan">The model's generated plan type.</typeparam>
 public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
 {
-    private readonly Func<Tensor, TPlan> capture;
-    private readonly Func<TPlan, Tensor, Tensor> replay;
     private const int RememberedShapes = 16;
 
+    private readonly Func<Tensor, TPlan> capture;
+    private readonly Func<TPlan, Tensor, Tensor> replay;
     private readonly List<Entry> entries = new(); // least recently used first
     private readonly List<ShapeKey> seenOnce = new(); // shapes met once, oldest first
     private readonly object gate = new();
@@ -135,7 +135,9 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
     }
 
     // Records a plan for a new shape; a refused or oversized plan is remembered as eager (a null plan) so that it
-    // is not recorded again on every call.
+    // is not recorded again on every call. A recorder refuses what it cannot reproduce (NotSupportedException) or a
+    // layer it cannot take in this configuration (ArgumentException); the eager forward then runs, and raises its own
+    // error if the input is at fault.
     private Entry Record(ShapeKey key, Tensor input)
     {
         TPlan? plan;
@@ -143,7 +145,7 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
         {
             plan = capture(input);
         }
-        catch (NotSupportedException)
+        catch (Exception refused) when (refused is NotSupportedException or ArgumentException)
         {
             plan = null;
         }
