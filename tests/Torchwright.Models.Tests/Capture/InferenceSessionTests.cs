@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Torchwright.Models.Gpt;
 using Torchwright.Runtime.Capture;
 using Xunit;
@@ -182,6 +183,43 @@ public class InferenceSessionTests(ITestOutputHelper output)
         using var replayed = model.forward(ids);
 
         TensorAssert.Close(eager, replayed, Tolerance, "replay after the recording scope ended");
+    }
+
+    [Fact]
+    public void Concurrent_calls_on_other_threads_each_get_their_own_result()
+    {
+        using var model = CaptureModels.Create(91);
+        using var _ = no_grad();
+        var inputs = new[] { CaptureModels.Bytes(92, 2, 16), CaptureModels.Bytes(93, 2, 16) };
+        var expected = Array.ConvertAll(inputs, ids => model.forward(ids));
+        using var session = model.InferenceSession();
+        for (var call = 0; call < 2; call++)
+        {
+            using (model.forward(inputs[0]))
+            {
+            }
+        }
+
+        var worst = new float[4];
+        System.Threading.Tasks.Parallel.For(0, 4, worker =>
+        {
+            using var noGrad = no_grad(); // grad mode is per thread
+            for (var call = 0; call < 10; call++)
+            {
+                var which = (worker + call) % 2;
+                using var result = model.forward(inputs[which]);
+                using var difference = (result - expected[which]).abs().max();
+                worst[worker] = Math.Max(worst[worker], difference.item<float>());
+            }
+        });
+
+        output.WriteLine($"largest difference over 4 threads × 10 calls: {worst.Max():G3}");
+        Assert.All(worst, w => Assert.True(w < Tolerance, $"a concurrent call got {w:G3} away from its own eager result"));
+        Assert.Equal(1, model.InferencePlans.PlanCount);
+        foreach (var tensor in expected.Concat(inputs))
+        {
+            tensor.Dispose();
+        }
     }
 
     [Fact]
