@@ -7,9 +7,10 @@ namespace Torchwright.Runtime.Capture;
 public static partial class CaptureLayers
 {
     /// <summary>
-    /// Records an <see cref="Embedding"/> lookup as a one-hot buffer times the table: <c>index_select</c> has no
-    /// out-variant in TorchSharp, while <c>scatter_</c> and <c>addmm_</c> write in place. The product with exact
-    /// zeros and ones reproduces the rows bit for bit.
+    /// Records an <see cref="Embedding"/> lookup: the rows of the table at the ids, gathered into the output buffer by
+    /// libtorch's <c>index_select.out</c>. That call would end the process on an id out of range, so each replay first
+    /// scatters ones at the ids into a small buffer of the table's length with TorchSharp's <c>scatter_</c>, which
+    /// raises a managed error for a bad id before anything is gathered.
     /// </summary>
     /// <param name="graph">The graph being recorded.</param>
     /// <param name="layer">The layer.</param>
@@ -20,12 +21,12 @@ public static partial class CaptureLayers
         {
             throw new ArgumentException($"Embedding expects integer ids, but the captured input is {input.dtype}.", nameof(input));
         }
+        LibTorchOperators.Require();
         var rows = input.numel();
         var ids = input.dtype == ScalarType.Int64 ? input : graph.Buffer(ScalarType.Int64, input.shape);
-        var column = graph.Keep(ids.view(rows, 1));
-        var oneHot = graph.Buffer(ScalarType.Float32, rows, layer.Count);
-        var ones = graph.Keep(TorchSharp.torch.ones(rows, 1, ScalarType.Float32, graph.Device));
-        var zero = graph.Scalar(0);
+        var flat = graph.Keep(ids.view(rows));
+        var seen = graph.Buffer(ScalarType.Float32, layer.Count);
+        var ones = graph.Keep(TorchSharp.torch.ones(rows, ScalarType.Float32, graph.Device));
         var table = graph.Weight(layer.weight);
         var output = graph.Buffer(ScalarType.Float32, Embedding.ShapeWith(input.shape, layer.Dim));
         var matrix = Matrix(graph, output, layer.Dim);
@@ -35,9 +36,8 @@ public static partial class CaptureLayers
         }
         graph.Add(() =>
         {
-            oneHot.fill_(zero);
-            oneHot.scatter_(1, column, ones);
-            matrix.addmm_(oneHot, table, 0f, 1f);
+            seen.scatter_(0, flat, ones); // every id checked against the table's length, with a managed error
+            LibTorchOperators.IndexSelectInto(table, 0, flat, matrix);
         });
         return output;
     }

@@ -14,8 +14,9 @@ namespace Torchwright.Runtime.Capture;
 /// </summary>
 /// <remarks>
 /// A libtorch error thrown through these calls would end the process rather than raise a managed exception, so the
-/// recorders check every shape when they record, replays only ever see the recorded buffers, and no call here reads
-/// an index that comes from the user's data (an embedding lookup stays a TorchSharp call, which reports a bad id).
+/// recorders check every shape when they record, replays only ever see the recorded buffers, and an index that comes
+/// from the user's data reaches a call here only after a TorchSharp call has checked it (an embedding's ids are
+/// scattered into a buffer of the table's length first, which reports a bad id).
 /// The entry points are resolved by their C++ names in libtorch_cpu and called with the x86-64 System V convention
 /// (a struct returned in memory comes back through a hidden first argument), so capture runs on Linux x64, where it
 /// is tested; elsewhere it refuses with <see cref="NotSupportedException"/>.

@@ -145,6 +145,27 @@ public class ByteGptCaptureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_byte_out_of_range_is_a_managed_error_and_the_plan_still_replays()
+    {
+        using var model = CaptureModels.Create(63);
+        using var ids = CaptureModels.Bytes(64, 2, 8);
+        using var _ = no_grad();
+        using var eager = model.forward(ids);
+        using var plan = model.Capture(ids);
+        using var bad = ids.clone();
+        bad[1, 3] = 256; // one past the table
+        using var negative = ids.clone();
+        negative[0, 0] = -1;
+
+        var error = Assert.ThrowsAny<Exception>(() => plan.Replay(bad));
+        output.WriteLine(error.Message);
+        Assert.Contains("out of bounds", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.ThrowsAny<Exception>(() => plan.Replay(negative));
+
+        TensorAssert.Close(eager, plan.Replay(ids), Tolerance, "replay after refused ids");
+    }
+
+    [Fact]
     public void Dispose_releases_every_buffer()
     {
         using var model = CaptureModels.Create(61);
