@@ -14,7 +14,7 @@ public enum AttentionKernel
 
     /// <summary>TorchSharp's <c>scaled_dot_product_attention</c>, which never holds the whole score matrix.</summary>
     ScaledDotProduct,
-    /// <summary>Explicit scores in slices of heads of at most 8 MB each, plain causal attention also in blocks of 128
+    /// <summary>Explicit scores in slices of heads of at most 8 MB each, plain causal fp32 attention also in blocks of 128
     /// queries (chosen automatically for inference on large scores in bf16/fp16, and in fp32 when plain causal);
     /// forced, it also records gradients, without dropout.</summary>
     ChunkedScores,
