@@ -10,9 +10,10 @@ namespace Torchwright.Runtime.Training;
 /// <summary>
 /// AdamW over one flat buffer. The trainable parameters are copied into a single contiguous tensor and each becomes a
 /// view of it, as does each gradient of a second one; autograd accumulates into those views, so a step is libtorch's
-/// fused AdamW kernel over the whole buffers (fp32 on the CPU; <see cref="FusedAdamWKernel"/>) or else a dozen operations
-/// on them, instead of about ten per parameter tensor — a third of a small model's training step went to the optimizer. The update is torch's AdamW: decoupled weight decay, bias-corrected moments, no AMSGrad.
-/// Every parameter receives weight decay each step, with or without a gradient.
+/// fused AdamW kernel over the whole buffers (fp32 on the CPU; <see cref="FusedAdamWKernel"/>) or else a dozen
+/// operations on them, instead of about ten per parameter tensor — a third of a small model's training step went to
+/// the optimizer. The update is torch's AdamW: decoupled weight decay, bias-corrected moments, no AMSGrad. Every
+/// parameter receives weight decay each step, with or without a gradient.
 /// </summary>
 public sealed class FlatAdamW : IDisposable
 {
