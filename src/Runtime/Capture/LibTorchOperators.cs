@@ -84,32 +84,24 @@ internal static unsafe class LibTorchOperators
 
     private static EntryPoints Resolve()
     {
-        // TorchSharp has loaded libtorch by the time a tensor exists; loading it by name again returns that copy.
-        using (zeros(1))
+        if (LibTorchLibrary.Unavailable is { } reason)
         {
-        }
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
-        {
-            throw new NotSupportedException($"Capture plans call libtorch's operators directly, which is implemented for Linux x64 only, not {RuntimeInformation.RuntimeIdentifier}.");
-        }
-        if (!NativeLibrary.TryLoad("libtorch_cpu.so", out var library))
-        {
-            throw new NotSupportedException("Capture plans call libtorch's operators directly, but libtorch_cpu.so could not be loaded.");
+            throw new NotSupportedException($"Capture plans call libtorch's operators directly: {reason}");
         }
         return new EntryPoints
         {
-            BatchedProduct = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops8baddbmm_4callERNS_6TensorERKS2_S5_RKN3c106ScalarES9_", "baddbmm_"),
-            Softmax = (delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops12_softmax_out4callERKNS_6TensorElbRS2_", "_softmax.out"),
-            IndexSelect = (delegate* unmanaged<IntPtr, long, IntPtr, IntPtr, IntPtr>)Export(library, "_ZN2at4_ops16index_select_out4callERKNS_6TensorElS4_RS2_", "index_select.out"),
-            LayerNorm = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, nint, IntPtr, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr>)Export(library,
+            BatchedProduct = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, IntPtr>)Export("_ZN2at4_ops8baddbmm_4callERNS_6TensorERKS2_S5_RKN3c106ScalarES9_", "baddbmm_"),
+            Softmax = (delegate* unmanaged<IntPtr, long, byte, IntPtr, IntPtr>)Export("_ZN2at4_ops12_softmax_out4callERKNS_6TensorElbRS2_", "_softmax.out"),
+            IndexSelect = (delegate* unmanaged<IntPtr, long, IntPtr, IntPtr, IntPtr>)Export("_ZN2at4_ops16index_select_out4callERKNS_6TensorElS4_RS2_", "index_select.out"),
+            LayerNorm = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, nint, IntPtr, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr>)Export(
                 "_ZN2at4_ops21native_layer_norm_out4callERKNS_6TensorEN3c108ArrayRefINS5_6SymIntEEERKSt8optionalIS2_ESC_dRS2_SD_SD_", "native_layer_norm.out"),
-            Gelu = (delegate* unmanaged<IntPtr, StringView, IntPtr>)Export(library, "_ZN2at4_ops5gelu_4callERNS_6TensorESt17basic_string_viewIcSt11char_traitsIcEE", "gelu_"),
-            Relu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5relu_4callERNS_6TensorE", "relu_"),
-            Silu = (delegate* unmanaged<IntPtr, IntPtr>)Export(library, "_ZN2at4_ops5silu_4callERNS_6TensorE", "silu_"),
+            Gelu = (delegate* unmanaged<IntPtr, StringView, IntPtr>)Export("_ZN2at4_ops5gelu_4callERNS_6TensorESt17basic_string_viewIcSt11char_traitsIcEE", "gelu_"),
+            Relu = (delegate* unmanaged<IntPtr, IntPtr>)Export("_ZN2at4_ops5relu_4callERNS_6TensorE", "relu_"),
+            Silu = (delegate* unmanaged<IntPtr, IntPtr>)Export("_ZN2at4_ops5silu_4callERNS_6TensorE", "silu_"),
         };
     }
 
-    private static IntPtr Export(IntPtr library, string symbol, string name)
-        => NativeLibrary.TryGetExport(library, symbol, out var address) ? address
+    private static IntPtr Export(string symbol, string name)
+        => LibTorchLibrary.TryGetExport(symbol, out var address) ? address
             : throw new NotSupportedException($"Capture plans need libtorch's in-place operator '{name}', which this libtorch does not export ({symbol}).");
 }

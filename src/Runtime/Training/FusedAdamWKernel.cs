@@ -10,7 +10,7 @@ namespace Torchwright.Runtime.Training;
 /// applied to <see cref="FlatAdamW"/>'s flat fp32 buffers on the CPU: one vectorised pass that reads the parameters,
 /// gradients and both moments and writes them back, where the same update in TorchSharp operations makes about ten
 /// passes over buffers of the model's size. TorchSharp does not expose the operator; it is called at libtorch's entry
-/// point as <see cref="Capture.LibTorchOperators"/> calls its operators (Linux x64, System V convention).
+/// point, as the capture plans' operators are (<see cref="Capture.LibTorchLibrary"/>: Linux x64, System V convention).
 /// </summary>
 /// <remarks>
 /// A libtorch error would end the process here, so the kernel is only made for buffers that meet every check the
@@ -81,17 +81,5 @@ internal sealed unsafe class FusedAdamWKernel : IDisposable
 
     private static TensorList One(Tensor tensor) => new(tensor.Handle, 1);
 
-    private static IntPtr Resolve()
-    {
-        using (zeros(1))
-        {
-            // TorchSharp has loaded libtorch once a tensor exists; loading it by name again returns that copy.
-        }
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64
-            || !NativeLibrary.TryLoad("libtorch_cpu.so", out var library))
-        {
-            return IntPtr.Zero;
-        }
-        return NativeLibrary.TryGetExport(library, Symbol, out var address) ? address : IntPtr.Zero;
-    }
+    private static IntPtr Resolve() => Capture.LibTorchLibrary.TryGetExport(Symbol, out var address) ? address : IntPtr.Zero;
 }
