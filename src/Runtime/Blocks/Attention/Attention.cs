@@ -140,7 +140,7 @@ public sealed class Attention : nn.Module, IForwardPathAware
                 explicitScores || chunked ? value.dtype : null);
             using var attended = Path != ForwardPath.Fused ? AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training)
                 : explicitScores ? AttentionKernels.Explicit(Options, typedQuery, typedKey, value, plan, bias, training)
-                : chunked ? AttentionKernels.Chunked(Options, typedQuery, typedKey, value, plan, bias)
+                : chunked ? AttentionKernels.Chunked(Options, typedQuery, typedKey, value, plan, bias, plainCausal)
                 : AttentionKernels.Fused(Options, typedQuery, typedKey, value, plan, bias, training);
             plan.Dispose();
             using var merged = attended.transpose(1, 2).reshape(batch, length, Options.QueryHeads * Options.HeadWidth);

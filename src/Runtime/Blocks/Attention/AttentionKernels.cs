@@ -163,16 +163,18 @@ internal static class AttentionKernels
     /// The explicit kernel over slices of heads, one batch row at a time, each slice's scores at most
     /// <see cref="ChunkScoresBytes"/> counted in fp32: scores, scale and mask in the inputs' precision, libtorch's
     /// softmax for that precision (which keeps its maximum and sum in fp32; softmax1 computes in fp32), the weighted
-    /// values written into the output slice. Plain causal attention in fp32 also takes the queries in blocks, each
-    /// against the keys up to its last query only (the keys after it are all masked). For inference: no dropout.
+    /// values written into the output slice. Plain causal attention in fp32 (<c>plainCausal</c>, as the caller worked it
+    /// out for <see cref="PrefersChunked"/>) also takes the queries in blocks, each against the keys up to its last query
+    /// only (the keys after it are all masked). For inference: no dropout.
     /// </summary>
-    public static Tensor Chunked(AttentionOptions options, Tensor query, Tensor key, Tensor value, MaskPlan plan, Tensor? bias)
+    public static Tensor Chunked(AttentionOptions options, Tensor query, Tensor key, Tensor value, MaskPlan plan, Tensor? bias, bool plainCausal)
     {
         using var scope = NewDisposeScope();
         (key, value) = ShareHeads(options, key, value);
         long batch = query.shape[0], heads = query.shape[1], length = query.shape[2], keys = key.shape[2];
         var headsPerChunk = Math.Clamp(ChunkScoresBytes / (length * keys * sizeof(float)), 1, heads);
-        var causalBlocks = value.dtype == ScalarType.Float32 && IsPlainCausal(options, plan, bias, length, keys);
+        // The blocks slice the cached additive [T, T] mask, which the plan carries whenever this kernel runs.
+        var causalBlocks = plainCausal && value.dtype == ScalarType.Float32 && plan.Additive is { } additive && additive.dim() == 2;
         var queryBlock = causalBlocks ? Math.Min(CausalQueryBlock, length) : length;
         var output = empty(new[] { batch, heads, length, options.HeadWidth }, value.dtype, value.device);
         for (long b = 0; b < batch; b++)
@@ -204,12 +206,6 @@ internal static class AttentionKernels
         }
         return SilenceBlindQueries(output, plan).MoveToOuterDisposeScope();
     }
-
-    // Causal masking and nothing else over a whole sequence (no prefix, window, padding, groups or bias), with the
-    // cached additive [T, T] mask at hand: query i sees keys 0..i.
-    private static bool IsPlainCausal(AttentionOptions options, MaskPlan plan, Tensor? bias, long length, long keys)
-        => options.Causal && options.Prefix is null && options.Window is null && !plan.OwnsAllowed && bias is null
-           && length == keys && plan.Additive is { } additive && additive.dim() == 2;
 
     // Row b and heads first … first+count−1 of a mask or bias broadcastable to [B,H,T,S] (size-1 dimensions kept).
     private static Tensor? Slice(Tensor? tensor, long b, long first, long count)
