@@ -11,8 +11,8 @@ namespace Torchwright.Ftp.Benchmarks;
 /// <summary>
 /// One AdamW training step (forward, loss, backward, update) at B=8, T=256 of the GPT baseline and of FTP, both with
 /// the encoder of the reference notes' tiny run (width 64) and FTP with its tiny decoder (1 layer, N=4, P=4). The
-/// encoder is 4 layers deep as in that run, and 12 as in GPT-2 small, the encoder the paper builds on: FTP's decoder
-/// is a fixed cost per position, so the ratio depends on how much encoder it is added to.
+/// encoder is 12 layers deep as in GPT-2 small, the encoder the paper builds on (the judged case), and 4 as in that run
+/// (reported): FTP's decoder is a fixed cost per position, so the ratio depends on how much encoder it is added to.
 /// </summary>
 public class TrainStepBenchmarks
 {
