@@ -135,7 +135,7 @@ public sealed class Attention : nn.Module, IForwardPathAware
             var plainCausal = Options.Causal && Options.Prefix is null && Options.Window is null && padding is null && queryGroups is null
                 && bias is null && length == keyLength;
             var chunked = Path == ForwardPath.Fused && !explicitScores && !(training && Options.Dropout > 0)
-                && AttentionKernels.PrefersChunked(typedQuery, typedKey, value, plainCausal);
+                && AttentionKernels.PrefersChunked(Options, typedQuery, typedKey, value, plainCausal);
             var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups,
                 explicitScores || chunked ? value.dtype : null);
             using var attended = Path != ForwardPath.Fused ? AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training)

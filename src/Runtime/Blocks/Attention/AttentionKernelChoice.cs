@@ -6,7 +6,8 @@ namespace Torchwright.Runtime.Blocks;
 public enum AttentionKernel
 {
     /// <summary>Explicit scores where they are faster and fit in 32 MB; beyond that, chunked explicit scores for bf16/fp16
-    /// inference and plain causal fp32 inference, and <c>scaled_dot_product_attention</c> elsewhere.</summary>
+    /// inference and for plain causal fp32 attention (training too, while the weights its backward keeps fit in 256 MB),
+    /// and <c>scaled_dot_product_attention</c> elsewhere.</summary>
     Automatic,
 
     /// <summary>Scores held explicitly: two batched GEMMs around a softmax (fastest on CPUs at small and medium sizes).</summary>
@@ -15,8 +16,8 @@ public enum AttentionKernel
     /// <summary>TorchSharp's <c>scaled_dot_product_attention</c>, which never holds the whole score matrix.</summary>
     ScaledDotProduct,
     /// <summary>Explicit scores in slices of heads of at most 8 MB each, plain causal fp32 attention also in blocks of 128
-    /// queries (chosen automatically for inference on large scores in bf16/fp16, and in fp32 when plain causal);
-    /// forced, it also records gradients, without dropout.</summary>
+    /// queries (chosen automatically for inference on large scores in bf16/fp16, and in fp32 when plain causal, then
+    /// also with gradients); forced, it also records gradients, without dropout.</summary>
     ChunkedScores,
 }
 

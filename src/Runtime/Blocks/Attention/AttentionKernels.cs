@@ -96,8 +96,7 @@ internal static class AttentionKernels
         {
             return false;
         }
-        var recordsGradient = is_grad_enabled() && (query.requires_grad || key.requires_grad || value.requires_grad);
-        return recordsGradient || query.dtype == ScalarType.Float32 || scores >= SmallLowPrecisionScores;
+        return RecordsGradient(query, key, value) || query.dtype == ScalarType.Float32 || scores >= SmallLowPrecisionScores;
     }
 
     /// <summary>
@@ -130,16 +129,20 @@ internal static class AttentionKernels
 
     /// <summary>
     /// Whether to run <see cref="Chunked"/>: inference on scores too large for <see cref="Explicit"/>, in bf16 or fp16,
-    /// or in fp32 when the attention is plain causal. In bf16 <c>scaled_dot_product_attention</c>'s CPU kernel takes
-    /// twice to three times as long as explicit chunks (measured at B=16, H=8, T=512, head width 64, one layer: 75–91 ms
-    /// against 31–34 ms). In fp32 it is as fast as or faster than explicit chunks over whole rows (80–110 against
-    /// 89–133 ms), but causal query blocks skip the masked three eighths of the scores.
+    /// or in fp32 when the attention is plain causal; and plain causal fp32 attention that records gradients, whose
+    /// query blocks run with a backward of their own (<see cref="CausalBlockAttention"/>) while the weights they keep
+    /// fit in 256 MB. In bf16 <c>scaled_dot_product_attention</c>'s CPU kernel takes twice to three times as long as
+    /// explicit chunks (measured at B=16, H=8, T=512, head width 64, one layer: 75–91 ms against 31–34 ms). In fp32 it is
+    /// as fast as or faster than explicit chunks over whole rows (80–110 against 89–133 ms), but causal query blocks skip
+    /// the masked three eighths of the scores; with gradients the blocks took 325–335 ms per layer against its 498–556
+    /// (forward and backward, same shape, one run).
     /// </summary>
+    /// <param name="options">The layer's options.</param>
     /// <param name="query">Queries.</param>
     /// <param name="key">Keys.</param>
     /// <param name="value">Values.</param>
     /// <param name="plainCausal">Causal masking and nothing else, over a whole sequence.</param>
-    public static bool PrefersChunked(Tensor query, Tensor key, Tensor value, bool plainCausal)
+    public static bool PrefersChunked(AttentionOptions options, Tensor query, Tensor key, Tensor value, bool plainCausal)
     {
         switch (AttentionKernelChoice.Current)
         {
@@ -150,9 +153,21 @@ internal static class AttentionKernels
         {
             return false;
         }
-        var recordsGradient = is_grad_enabled() && (query.requires_grad || key.requires_grad || value.requires_grad);
-        return !recordsGradient && query.shape[0] * query.shape[1] * query.shape[2] * key.shape[2] * sizeof(float) > ExplicitScoresLimitBytes;
+        long pairs = query.shape[0] * query.shape[1], length = query.shape[2];
+        if (pairs * length * key.shape[2] * sizeof(float) <= ExplicitScoresLimitBytes)
+        {
+            return false;
+        }
+        return !RecordsGradient(query, key, value)
+            || (value.dtype == ScalarType.Float32 && plainCausal && !options.Softmax1
+                && CausalBlockAttention.SavedWeightBytes(pairs, length, Math.Min(CausalQueryBlock, length)) <= SavedWeightsLimitBytes);
     }
+
+    // The softmax weights causal blocks keep for their backward; beyond this the flash kernel, which keeps none, runs.
+    private const long SavedWeightsLimitBytes = 256L << 20;
+
+    private static bool RecordsGradient(Tensor query, Tensor key, Tensor value) =>
+        is_grad_enabled() && (query.requires_grad || key.requires_grad || value.requires_grad);
 
     // Causal fp32 chunks take queries in blocks of this many: block i's scores stop at its last query's key, so T=512
     // computes 62.5 % of the full score matrix. In bf16 the blocks ran 3–5 % slower than whole rows (paired rounds on
@@ -165,7 +180,8 @@ internal static class AttentionKernels
     /// softmax for that precision (which keeps its maximum and sum in fp32; softmax1 computes in fp32), the weighted
     /// values written into the output slice. Plain causal attention in fp32 (<c>plainCausal</c>, as the caller worked it
     /// out for <see cref="PrefersChunked"/>) also takes the queries in blocks, each against the keys up to its last query
-    /// only (the keys after it are all masked). For inference: no dropout.
+    /// only (the keys after it are all masked); when that records gradients (no softmax1) the blocks run as
+    /// <see cref="CausalBlockAttention"/>, whose backward is written out. No dropout.
     /// </summary>
     public static Tensor Chunked(AttentionOptions options, Tensor query, Tensor key, Tensor value, MaskPlan plan, Tensor? bias, bool plainCausal)
     {
@@ -176,6 +192,11 @@ internal static class AttentionKernels
         // The blocks slice the cached additive [T, T] mask, which the plan carries whenever this kernel runs.
         var causalBlocks = plainCausal && value.dtype == ScalarType.Float32 && plan.Additive is { } additive && additive.dim() == 2;
         var queryBlock = causalBlocks ? Math.Min(CausalQueryBlock, length) : length;
+        if (causalBlocks && !options.Softmax1 && RecordsGradient(query, key, value))
+        {
+            var scale = options.Scaled ? 1.0 / Math.Sqrt(options.HeadWidth) : 1.0;
+            return CausalBlockAttention.Run(query, key, value, plan.Additive!, scale, queryBlock).MoveToOuterDisposeScope();
+        }
         var output = empty(new[] { batch, heads, length, options.HeadWidth }, value.dtype, value.device);
         for (long b = 0; b < batch; b++)
         {

@@ -11,8 +11,9 @@ namespace Torchwright.Models.Tests.Blocks.Parity;
 /// <summary>
 /// bf16 inference on scores past the explicit kernel's 32 MB runs the chunked kernel (one head per chunk here, bit for
 /// bit what forcing it gives): it agrees with <c>scaled_dot_product_attention</c> on the same bf16 weights, and is as
-/// close to the fp32 result. fp32 inference there runs it too when the attention is plain causal, in query blocks that
-/// stop at their last query's key; those blocks give the explicit kernel's outputs and gradients.
+/// close to the fp32 result. fp32 there runs it too when the attention is plain causal, in query blocks that stop at
+/// their last query's key, for inference and (with a backward of their own) for training; those blocks give the
+/// explicit kernel's outputs and gradients.
 /// </summary>
 public class ChunkedAttentionTests(ITestOutputHelper output)
 {
@@ -80,6 +81,42 @@ public class ChunkedAttentionTests(ITestOutputHelper output)
         var gradientDifference = (results[0].Gradient - results[1].Gradient).abs().max().item<float>();
         output.WriteLine($"300 positions, blocks 128/128/44: |Δ output| {outputDifference:G3}, |Δ input gradient| {gradientDifference:G3}");
         Assert.True(outputDifference < 1e-5 && gradientDifference < 1e-5, $"blocks differ: output {outputDifference:G3}, gradient {gradientDifference:G3}");
+    }
+
+    [Theory]
+    [InlineData(4L, true)]
+    [InlineData(2L, false)] // grouped keys, T5's unscaled scores
+    public void Fp32_causal_training_past_the_limit_runs_query_blocks_with_their_own_backward(long keyHeads, bool scaled)
+    {
+        manual_seed(11);
+        using var block = new Attention(new AttentionOptions { Dim = Dim, Heads = 4, KvHeads = keyHeads, Causal = true, Scaled = scaled });
+        using var x = randn(new[] { Batch, Length, Dim }, generator: new Generator(12)).mul_(0.5).requires_grad_();
+        using var weights = randn(new[] { Batch, Length, Dim }, generator: new Generator(13));
+        var kernels = new[] { AttentionKernel.Automatic, AttentionKernel.ChunkedScores, AttentionKernel.ExplicitScores };
+        var results = new (Tensor Output, Tensor[] Gradients)[kernels.Length];
+        for (var i = 0; i < kernels.Length; i++)
+        {
+            using var choice = AttentionKernelChoice.Use(kernels[i]);
+            block.zero_grad();
+            x.grad?.zero_();
+            using var y = block.forward(x);
+            using (var loss = (y * weights).sum())
+            {
+                loss.backward();
+            }
+            results[i] = (y.detach().clone(), new[] { x.grad!.clone(), block.qkv!.weight!.grad!.clone(), block.proj.weight!.grad!.clone() });
+        }
+        Assert.True(results[0].Output.eq(results[1].Output).all().item<bool>(), "fp32 causal training past 32 MB did not run the query blocks");
+        var outputDifference = (results[1].Output - results[2].Output).abs().max().item<float>();
+        Assert.True(outputDifference < 1e-5, $"blocks and explicit scores differ by {outputDifference:G3} in the output");
+        var names = new[] { "input", "qkv.weight", "proj.weight" };
+        for (var j = 0; j < names.Length; j++)
+        {
+            var scale = results[2].Gradients[j].abs().max().item<float>();
+            var difference = (results[1].Gradients[j] - results[2].Gradients[j]).abs().max().item<float>() / scale;
+            output.WriteLine($"{names[j]} gradient: largest |blocks − explicit| / largest |explicit| = {difference:G3}");
+            Assert.True(difference < 1e-5, $"the {names[j]} gradient of the blocks differs from the explicit kernel's by {difference:G3} of its largest value");
+        }
     }
 
     private void Compare(AttentionOptions options, Tensor? padding, Tensor? bias)

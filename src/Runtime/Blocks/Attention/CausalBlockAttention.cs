@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using static TorchSharp.torch;
+
+namespace Torchwright.Runtime.Blocks;
+
+/// <summary>
+/// Plain causal attention in blocks of queries, each against the keys up to its last query, with a backward written
+/// out by hand. Recorded op by op, autograd would give every sliced key and value a full-size zero gradient per
+/// block; here each block's products add straight into one gradient per input. The forward keeps each block's
+/// softmax weights for the backward (about half of the full score matrix).
+/// Backward of a block, with weights P, incoming gradient dO and s the score scale:
+/// dV += Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(dO ⊙ O)), dQ = s·dS·K, dK += s·dSᵀ·Q.
+/// </summary>
+internal sealed class CausalBlockAttention : autograd.MultiTensorFunction<CausalBlockAttention>
+{
+    /// <inheritdoc/>
+    public override string Name => nameof(CausalBlockAttention);
+
+    /// <summary>Attention of <c>[B,H,T,hd]</c> queries, keys and values under the additive causal mask <c>[T,T]</c>.</summary>
+    /// <param name="query">Queries.</param>
+    /// <param name="key">Keys, as many heads as the queries.</param>
+    /// <param name="value">Values, as many heads as the queries.</param>
+    /// <param name="additiveMask">0 where query i sees key j, a large negative score elsewhere, <c>[T,T]</c>.</param>
+    /// <param name="scale">Factor of the scores.</param>
+    /// <param name="block">Queries per block.</param>
+    public static Tensor Run(Tensor query, Tensor key, Tensor value, Tensor additiveMask, double scale, long block) =>
+        apply(query, key, value, additiveMask, scale, block)[0];
+
+    /// <summary>Bytes of softmax weights the forward keeps for the backward.</summary>
+    public static long SavedWeightBytes(long pairs, long length, long block)
+    {
+        long values = 0;
+        for (long start = 0; start < length; start += block)
+        {
+            var rows = Math.Min(block, length - start);
+            values += rows * (start + rows);
+        }
+        return pairs * values * sizeof(float);
+    }
+
+    /// <inheritdoc/>
+    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var (query, key, value, mask) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
+        var (scale, block) = ((double)vars[4], (long)vars[5]);
+        using var noGrad = no_grad();
+        long pairs = query.shape[0] * query.shape[1], length = query.shape[2], width = query.shape[3];
+        var queries = query.reshape(pairs, length, width);
+        var keys = key.reshape(pairs, length, width);
+        var values = value.reshape(pairs, length, width);
+        var output = empty(new[] { pairs, length, width }, value.dtype, value.device);
+        var saved = new List<Tensor> { queries, keys, values, output };
+        for (long start = 0; start < length; start += block)
+        {
+            var rows = Math.Min(block, length - start);
+            using var scores = queries.narrow(1, start, rows).bmm(keys.narrow(1, 0, start + rows).transpose(1, 2));
+            scores.mul_(scale).add_(mask.narrow(0, start, rows).narrow(1, 0, start + rows));
+            var weights = scores.softmax(-1);
+            using var attended = weights.bmm(values.narrow(1, 0, start + rows));
+            output.narrow(1, start, rows).copy_(attended);
+            saved.Add(weights);
+        }
+        ctx.save_for_backward(saved);
+        ctx.save_data(nameof(scale), scale);
+        ctx.save_data(nameof(block), block);
+        ctx.save_data("shape", query.shape);
+        return new List<Tensor> { output.view(query.shape) };
+    }
+
+    /// <inheritdoc/>
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
+    {
+        var saved = ctx.get_saved_variables();
+        var (queries, keys, values, output) = (saved[0], saved[1], saved[2], saved[3]);
+        var scale = (double)ctx.get_data("scale");
+        var block = (long)ctx.get_data("block");
+        var shape = (long[])ctx.get_data("shape");
+        long pairs = queries.shape[0], length = queries.shape[1], width = queries.shape[2];
+        using var incoming = grads[0].reshape(pairs, length, width);
+        var queryGrad = empty(new[] { pairs, length, width }, queries.dtype, queries.device);
+        var keyGrad = zeros(new[] { pairs, length, width }, keys.dtype, keys.device);
+        var valueGrad = zeros(new[] { pairs, length, width }, values.dtype, values.device);
+        var index = 4;
+        for (long start = 0; start < length; start += block, index++)
+        {
+            var rows = Math.Min(block, length - start);
+            var span = start + rows;
+            var weights = saved[index];
+            using var blockGrad = incoming.narrow(1, start, rows);
+            using (var valuePart = weights.transpose(1, 2).bmm(blockGrad))
+            {
+                valueGrad.narrow(1, 0, span).add_(valuePart);
+            }
+            using var scoreGrad = blockGrad.bmm(values.narrow(1, 0, span).transpose(1, 2));
+            using (var rowDot = (blockGrad * output.narrow(1, start, rows)).sum(-1, keepdim: true))
+            {
+                scoreGrad.sub_(rowDot).mul_(weights);
+            }
+            // The score scale goes onto the products, which are narrower than the scores.
+            using (var queryPart = scoreGrad.bmm(keys.narrow(1, 0, span)))
+            {
+                queryGrad.narrow(1, start, rows).copy_(queryPart.mul_(scale));
+            }
+            using var keyPart = scoreGrad.transpose(1, 2).bmm(queries.narrow(1, start, rows));
+            keyGrad.narrow(1, 0, span).add_(keyPart, alpha: scale);
+        }
+        return new List<Tensor> { queryGrad.view(shape), keyGrad.view(shape), valueGrad.view(shape), null!, null!, null! };
+    }
+}
