@@ -71,6 +71,8 @@ internal sealed class CausalBlockAttention : autograd.MultiTensorFunction<Causal
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
     {
+        // The engine may call this outside any scope of the caller's: the views and saved copies die here.
+        using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var (queries, keys, values, output) = (saved[0], saved[1], saved[2], saved[3]);
         var scale = (double)ctx.get_data("scale");
@@ -105,6 +107,10 @@ internal sealed class CausalBlockAttention : autograd.MultiTensorFunction<Causal
             using var keyPart = scoreGrad.transpose(1, 2).bmm(queries.narrow(1, start, rows));
             keyGrad.narrow(1, 0, span).add_(keyPart, alpha: scale);
         }
-        return new List<Tensor> { queryGrad.view(shape), keyGrad.view(shape), valueGrad.view(shape), null!, null!, null! };
+        return new List<Tensor>
+        {
+            queryGrad.view(shape).MoveToOuterDisposeScope(), keyGrad.view(shape).MoveToOuterDisposeScope(),
+            valueGrad.view(shape).MoveToOuterDisposeScope(), null!, null!, null!,
+        };
     }
 }
