@@ -192,9 +192,9 @@ internal static class AttentionKernels
         // The blocks slice the cached additive [T, T] mask, which the plan carries whenever this kernel runs.
         var causalBlocks = plainCausal && value.dtype == ScalarType.Float32 && plan.Additive is { } additive && additive.dim() == 2;
         var queryBlock = causalBlocks ? Math.Min(CausalQueryBlock, length) : length;
+        var scale = options.Scaled ? 1.0 / Math.Sqrt(options.HeadWidth) : 1.0;
         if (causalBlocks && !options.Softmax1 && RecordsGradient(query, key, value))
         {
-            var scale = options.Scaled ? 1.0 / Math.Sqrt(options.HeadWidth) : 1.0;
             return CausalBlockAttention.Run(query, key, value, plan.Additive!, scale, queryBlock).MoveToOuterDisposeScope();
         }
         var output = empty(new[] { batch, heads, length, options.HeadWidth }, value.dtype, value.device);
@@ -212,7 +212,7 @@ internal static class AttentionKernels
                     var scores = query[b].narrow(0, first, count).narrow(1, start, rows).matmul(keyChunk.transpose(-2, -1));
                     if (options.Scaled)
                     {
-                        scores.mul_(1.0 / Math.Sqrt(options.HeadWidth));
+                        scores.mul_(scale);
                     }
                     var mask = causalBlocks ? plan.Additive!.narrow(0, start, rows).narrow(1, 0, span)
                         : AdditiveMask(Slice(plan.Allowed, b, first, count), Slice(bias, b, first, count), scores.dtype, plan.Additive);
