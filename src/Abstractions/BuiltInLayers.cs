@@ -26,6 +26,11 @@ public sealed class LearnedPositionsAttribute(string maxLength, string dim) : La
     public string MaxLength { get; } = maxLength;
     /// <summary>Width of each position vector.</summary>
     public string Dim { get; } = dim;
+    /// <summary>
+    /// Standard deviation of the normal initialisation. Default 0.01. Raise it where a position must stand out from
+    /// the content it is added to from the first step (a grid of noised patches that attention has to tell apart).
+    /// </summary>
+    public double Std { get; set; } = 0.01;
 }
 
 /// <summary>An affine map <c>[.., inFeatures] -> [.., outFeatures]</c>.</summary>

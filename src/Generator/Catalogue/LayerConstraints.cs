@@ -54,6 +54,7 @@ internal static class LayerConstraints
         })
         .Concat(new[]
         {
+            new LayerConstraint("LearnedPositions", "Std", ">", "0", Positive, "Std", "a positive Std"),
             new LayerConstraint("LayerNorm", "Eps", ">", "0", Epsilon, "Eps", "a positive Eps"),
             new LayerConstraint("RmsNorm", "Eps", ">", "0", Epsilon, "Eps", "a positive Eps"),
             new LayerConstraint("Dropout", "Probability", ">=", "0", Probability, "Probability", "a Probability of at least 0"),

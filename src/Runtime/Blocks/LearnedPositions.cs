@@ -7,15 +7,18 @@ namespace Torchwright.Runtime.Blocks;
 /// Parameter: <c>weight [maxLength, dim]</c>.</summary>
 public sealed class LearnedPositions : Block
 {
-    /// <summary>Creates the table, initialised N(0, 0.01).</summary>
+    /// <summary>Creates the table, drawn from N(0, std²).</summary>
     /// <param name="maxLength">The longest sequence the table covers.</param>
     /// <param name="dim">Width of a position vector.</param>
-    public LearnedPositions(long maxLength, long dim) : base(nameof(LearnedPositions))
+    /// <param name="std">Standard deviation of the initialisation, positive. Default 0.01.</param>
+    public LearnedPositions(long maxLength, long dim, double std = 0.01) : base(nameof(LearnedPositions))
     {
         BlockChecks.Positive(nameof(maxLength), maxLength);
         BlockChecks.Positive(nameof(dim), dim);
+        if (!(std > 0) || double.IsInfinity(std))
+            throw new System.ArgumentOutOfRangeException(nameof(std), std, "The position table's initial standard deviation must be positive and finite.");
         MaxLength = maxLength;
-        weight = AddParameter(nameof(weight), Shape(maxLength, dim), w => w.normal_(0, 0.01));
+        weight = AddParameter(nameof(weight), Shape(maxLength, dim), w => w.normal_(0, std));
     }
 
     /// <summary>The position table.</summary>

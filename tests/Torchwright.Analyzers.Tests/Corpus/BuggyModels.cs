@@ -297,6 +297,10 @@ internal static class BuggyModels
                 [Forward] public Tensor Forward([Shape("B,T,Dim")] Tensor x) => Blocks(x);
             }
             """);
+        yield return ("Position table drawn with no spread", Model("""
+            [LearnedPositions("Dim", "Dim", Std = {|TW2002:0|})] private partial Tensor Positions(Tensor x);
+            [Forward] public Tensor Forward([Shape("B,T,Dim")] Tensor x) => Positions(x);
+            """));
         yield return ("Tied head of the wrong shape", Model("""
             [Embedding("Vocab", "Dim*2")] private partial Tensor Embed(Tensor ids);
             [Linear("Dim*2", "Dim")] private partial Tensor Shrink(Tensor x);

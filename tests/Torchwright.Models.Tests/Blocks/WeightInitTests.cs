@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Torchwright.Models.Tests.Blocks;
 
-/// <summary>What each <see cref="WeightInit"/> draws, in the blocks that take one.</summary>
+/// <summary>What each <see cref="WeightInit"/> draws, in the blocks that take one, and the spread of position tables.</summary>
 [Collection(nameof(GlobalRandomState))]
 public class WeightInitTests
 {
@@ -40,6 +40,19 @@ public class WeightInitTests
         Assert.InRange(Std(layer.attn.proj.weight), 0.95 * residual / Math.Sqrt(dim), 1.05 * residual / Math.Sqrt(dim));
         Assert.InRange(Std(layer.mlp.fc2.weight), 0.95 * residual / Math.Sqrt(4 * dim), 1.05 * residual / Math.Sqrt(4 * dim));
         Assert.Equal(0, layer.ada!.weight.abs().max().item<float>());
+    }
+
+    [Fact]
+    public void Position_tables_draw_their_spread_and_refuse_none()
+    {
+        manual_seed(5);
+        using var quiet = new LearnedPositions(64, 128);
+        using var loud = new LearnedPositions(64, 128, std: 1);
+
+        Assert.InRange(Std(quiet.weight), 0.0095, 0.0105);
+        Assert.InRange(Std(loud.weight), 0.95, 1.05);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new LearnedPositions(4, 4, std: 0));
+        Assert.Equal("std", error.ParamName);
     }
 
     [Fact]
