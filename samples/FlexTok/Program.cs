@@ -19,7 +19,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "FlexTok", quickSteps: 150, fullSteps: 600), out var options))
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "FlexTok", quickSteps: 600, fullSteps: 2400), out var options))
         {
             return 2;
         }
@@ -27,9 +27,9 @@ internal static class Program
         set_num_threads(options.Threads);
 
         var config = new FlexTokConfig();
-        AnsiConsole.MarkupLine($"[bold]FlexTok on synthetic shapes[/] — {options.Steps} steps of 32 images {config.LatentSize}×{config.LatentSize}, " +
-            $"{config.Registers} registers, FSQ {Markup.Escape("[" + string.Join(",", config.Levels) + "]")}, pixels as the latent");
         var training = new FlexTokTrainingOptions { Steps = options.Steps, ShowProgress = true, OutputDirectory = options.OutputDirectory };
+        AnsiConsole.MarkupLine($"[bold]FlexTok on synthetic shapes[/] — {options.Steps} steps of {training.BatchSize} images {config.LatentSize}×{config.LatentSize}, " +
+            $"{config.Registers} registers, FSQ {Markup.Escape("[" + string.Join(",", config.Levels) + "]")}, pixels as the latent");
         var (model, _) = FlexTokTraining.Train(config, training);
         using var tokenizer = model;
         AnsiConsole.WriteLine(tokenizer.Summary());

@@ -12,7 +12,7 @@ public partial class FlexTokModel
     /// One training loss on a batch of images: encode and quantise (straight-through), keep the first k registers
     /// of each image (k from <see cref="FlexTokObjectiveOptions.KeepSampling"/> over all <c>Tokens</c>, so with
     /// ReTok padding the real tail is kept more often), optionally drop the condition to null, noise the clean
-    /// latent patches at a logit-normal time and regress the velocity <c>ε − x₀</c>. With a semantic weight, the
+    /// latent patches at a logit-normal time (centred on <see cref="FlexTokObjectiveOptions.TimeMean"/>) and regress the velocity <c>ε − x₀</c>. With a semantic weight, the
     /// decoder's first-layer patch features are aligned to the frozen teacher's, weighted per image by
     /// <see cref="FlexTokObjective.HierarchicalWeights"/>.
     /// </summary>
@@ -34,7 +34,7 @@ public partial class FlexTokModel
             var dropped = rand(new[] { batch }, generator: generator, device: latent.device).lt(objective.Options.NullConditionRate);
             conditioning = where(dropped.view(batch, 1, 1), NullConditioning(batch), conditioning);
         }
-        var times = RectifiedFlow.LogitNormalTimes(batch, generator, device: latent.device);
+        var times = RectifiedFlow.LogitNormalTimes(batch, generator, objective.Options.TimeMean, device: latent.device);
         var noise = randn(clean.shape, generator: generator, device: latent.device);
         var (velocity, features) = DecodeWithFeatures(RectifiedFlow.Interpolate(clean, noise, times), conditioning, times);
         var flow = nn.functional.mse_loss(velocity, RectifiedFlow.Velocity(clean, noise));

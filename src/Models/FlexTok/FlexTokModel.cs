@@ -27,16 +27,16 @@ public partial class FlexTokModel
     [Linear("PatchDim", "Dim")]
     private partial Tensor PatchEmbed(Tensor patches);
 
-    [LearnedPositions("Patches", "Dim")]
+    [LearnedPositions("Patches", "Dim", Std = 1)]
     private partial Tensor PatchPositions(Tensor x);
 
     [Learned("Registers,Dim")]
     private partial Tensor RegisterTable();
 
-    [LearnedPositions("Tokens", "Dim")]
+    [LearnedPositions("Tokens", "Dim", Std = 1)]
     private partial Tensor RegisterPositions(Tensor x);
 
-    [TransformerStack("EncoderLayers", "Dim", "Heads", Prefix = "Patches")]
+    [TransformerStack("EncoderLayers", "Dim", "Heads", Prefix = "Patches", Init = WeightInit.FanIn)]
     private partial Tensor Encoder(Tensor x);
 
     [LayerNorm("Dim")]
@@ -45,7 +45,7 @@ public partial class FlexTokModel
     [Linear("Dim", "CodeDim")]
     private partial Tensor ToCode(Tensor x);
 
-    [Linear("CodeDim", "Dim")]
+    [Linear("CodeDim", "Dim", Init = WeightInit.FanIn)]
     private partial Tensor FromCode(Tensor codes);
 
     [Learned("Dim")]
@@ -54,22 +54,22 @@ public partial class FlexTokModel
     [Learned("Dim")]
     private partial Tensor NullToken();
 
-    [LearnedPositions("Tokens", "Dim")]
+    [LearnedPositions("Tokens", "Dim", Std = 1)]
     private partial Tensor TokenPositions(Tensor x);
 
     [Linear("PatchDim", "Dim")]
     private partial Tensor NoisyPatchEmbed(Tensor patches);
 
-    [LearnedPositions("Patches", "Dim")]
+    [LearnedPositions("Patches", "Dim", Std = 1)]
     private partial Tensor NoisyPatchPositions(Tensor x);
 
     [Mlp("Dim", "Dim", Activation = Activation.Silu)]
     private partial Tensor TimeMlp(Tensor x);
 
-    [TransformerStack("1", "Dim", "Heads", ConditionDim = "Dim")]
+    [TransformerStack("1", "Dim", "Heads", ConditionDim = "Dim", Init = WeightInit.FanIn)]
     private partial Tensor DecoderFirst(Tensor x, Tensor condition);
 
-    [TransformerStack("UpperDecoderLayers", "Dim", "Heads", ConditionDim = "Dim")]
+    [TransformerStack("UpperDecoderLayers", "Dim", "Heads", ConditionDim = "Dim", Init = WeightInit.FanIn)]
     private partial Tensor DecoderRest(Tensor x, Tensor condition);
 
     [LayerNorm("Dim", Affine = false)]

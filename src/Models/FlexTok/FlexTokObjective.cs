@@ -10,8 +10,20 @@ namespace Torchwright.Models.FlexTok;
 /// </summary>
 public sealed record FlexTokObjectiveOptions
 {
-    /// <summary>How many registers each image keeps. Default powers of two, as in the released FlexTok models.</summary>
-    public KeepSampling KeepSampling { get; init; } = KeepSampling.PowersOfTwo;
+    /// <summary>
+    /// How many registers each image keeps. Default uniform over 1..N rounded up to a power of two, one of the
+    /// reference's modes: all N registers are kept for half of the images, which the tiny tokenizer needs to learn to
+    /// use its later tokens (the released models are recalled to use plain powers of two; see docs/models/flextok.md).
+    /// </summary>
+    public KeepSampling KeepSampling { get; init; } = KeepSampling.UniformPowerOfTwo;
+
+    /// <summary>
+    /// Mean of the normal behind the logit-normal flow times, <c>t = sigmoid(n)</c>, n ~ N(mean, 1). The reference
+    /// uses 0. Default 1.5, which draws times nearer the noise: on tiny pixel latents a noised image still shows most
+    /// of itself in the middle of the path, so at mean 0 the decoder rarely has to read the registers, and the
+    /// tokens after the first never learn to carry the image (see docs/models/flextok.md).
+    /// </summary>
+    public double TimeMean { get; init; } = 1.5;
 
     /// <summary>Probability of replacing an image's whole register sequence by the null condition. Default 0 (no CFG).</summary>
     public double NullConditionRate { get; init; }
@@ -25,6 +37,8 @@ public sealed record FlexTokObjectiveOptions
     /// <summary>Checks the values.</summary>
     public void Validate()
     {
+        if (!double.IsFinite(TimeMean))
+            throw new ArgumentOutOfRangeException(nameof(TimeMean), TimeMean, "The mean of the logit-normal times must be finite.");
         if (NullConditionRate is < 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(NullConditionRate), NullConditionRate, "The null-condition rate must be in [0, 1).");
         if (SemanticWeight < 0)
