@@ -12,9 +12,9 @@ public partial class FlexTokModel
     /// One training loss on a batch of images: encode and quantise (straight-through), keep the first k registers
     /// of each image (k from <see cref="FlexTokObjectiveOptions.KeepSampling"/> over all <c>Tokens</c>, so with
     /// ReTok padding the real tail is kept more often), optionally drop the condition to null, noise the clean
-    /// latent patches at a logit-normal time (centred on <see cref="FlexTokObjectiveOptions.TimeMean"/>) and regress the velocity <c>ε − x₀</c>. With a semantic weight, the
-    /// decoder's first-layer patch features are aligned to the frozen teacher's, weighted per image by
-    /// <see cref="FlexTokObjective.HierarchicalWeights"/>.
+    /// latent patches at a logit-normal time (centred on <see cref="FlexTokObjectiveOptions.TimeMean"/>) and regress
+    /// the velocity <c>ε − x₀</c>. With a semantic weight, the decoder's first-layer patch features are aligned to the
+    /// frozen teacher's, weighted per image by <see cref="FlexTokObjective.HierarchicalWeights"/>.
     /// </summary>
     /// <param name="images">Images, <c>[B, C, H, W]</c>, that <see cref="Latents"/> maps to the configured latent.</param>
     /// <param name="objective">Options and teacher.</param>

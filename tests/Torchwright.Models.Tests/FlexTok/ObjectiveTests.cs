@@ -61,5 +61,7 @@ public class ObjectiveTests(ITestOutputHelper output)
         var nullGradient = model.named_parameters().Single(pair => pair.name == "null_token.weight").parameter.grad;
         Assert.True(nullGradient is null || nullGradient.abs().max().item<float>() == 0, "the null token must stay untouched without CFG dropout");
         Assert.Throws<ArgumentOutOfRangeException>(() => new FlexTokObjective(TrainedTokenizers.Config, new FlexTokObjectiveOptions { NullConditionRate = 1 }));
+        var time = Assert.Throws<ArgumentOutOfRangeException>(() => new FlexTokObjective(TrainedTokenizers.Config, new FlexTokObjectiveOptions { TimeMean = double.NaN }));
+        Assert.Equal(nameof(FlexTokObjectiveOptions.TimeMean), time.ParamName);
     }
 }

@@ -11,8 +11,8 @@ public class RateDistortionTests(TrainedTokenizers trained, ITestOutputHelper ou
     /// <summary>
     /// More tokens never raise the error by more than 2%, and sixteen tokens take off a large part of what one leaves.
     /// The target, MSE(16) ≤ 0.5·MSE(1), is NOT reached by the default run (2,400 steps of 16 images, under a
-    /// minute: 0.539 on these images; scratch runs over training seeds 7 / 8 / 9 read 0.547 / 0.523 / 0.545 on 256 images), so it is
-    /// printed, and the assertion guards what is reached: at most 0.65 (the earlier recipe read 0.94).
+    /// minute: 0.539 on these images; scratch runs over training seeds 7 / 8 / 9 read 0.547 / 0.523 / 0.545 on 256
+    /// images), so it is printed, and the assertion guards what is reached: at most 0.65 (the earlier recipe read 0.94).
     /// </summary>
     [Fact]
     public void Error_falls_with_the_number_of_tokens()
