@@ -36,7 +36,7 @@ public sealed class TrainedTokenizers : IDisposable
 
     private static FlexTokTrainingOptions Uniform => Options with { Steps = ReTokSteps, Objective = new FlexTokObjectiveOptions { KeepSampling = KeepSampling.Uniform } };
 
-    /// <summary>FlexTok, power-of-two nested dropout.</summary>
+    /// <summary>FlexTok with the default training (keep counts uniform, rounded up to a power of two).</summary>
     public FlexTokModel FlexTok => flexTok.Value.Model;
 
     /// <summary>FlexTok with uniform keep counts over the N registers.</summary>
