@@ -112,6 +112,15 @@ public sealed class FlatAdamW : IDisposable
         return linalg.vector_norm(gradients).item<float>();
     }
 
+    /// <summary>Multiplies every gradient by <paramref name="scale"/> (clipping by a norm computed elsewhere).</summary>
+    public void ScaleGradients(double scale)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        gradients.mul_(scale);
+    }
+
     /// <summary>
     /// Scales all gradients so their joint L2 norm is at most <paramref name="maxNorm"/> (by maxNorm / (norm + 1e-6), as
     /// <c>clip_grad_norm_</c> does) and returns the norm before clipping.

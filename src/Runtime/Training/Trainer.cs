@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
 {
     private readonly IAnsiConsole? _console;
     private readonly FlatAdamW _optimizer;
+    private readonly FlatMuon? _muon;
     private readonly List<StepRecord> _history = new();
     private readonly Stopwatch _trainingClock = new();
     private MetricsLog? _metrics;
@@ -49,13 +50,29 @@ public sealed class Trainer : IDisposable
         var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0)
             throw new ArgumentException("The model has no trainable parameters.", nameof(model));
+        var matrices = options.Muon?.Select(model) ?? Array.Empty<Parameter>();
+        if (options.Muon is not null && matrices.Count == 0)
+            throw new ArgumentException("Muon is set but selects none of the model's parameters (by default it takes the weights of attention and MLP blocks).", nameof(options));
+        var byMuon = matrices.ToHashSet(ReferenceEqualityComparer.Instance);
+        var rest = parameters.Where(p => !byMuon.Contains(p)).ToArray();
+        if (rest.Length == 0)
+            throw new ArgumentException("Muon selects every trainable parameter; AdamW needs at least one (norms, biases, embeddings).", nameof(options));
 
         torch.manual_seed(options.Seed);
-        // One flat buffer for all trainable parameters: a step is a dozen whole-buffer operations (FlatAdamW).
-        _optimizer = new FlatAdamW(parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay)
+        // One flat buffer for all AdamW parameters: a step is a dozen whole-buffer operations (FlatAdamW); Muon's
+        // matrices sit in one buffer per shape (FlatMuon).
+        if (options.Muon is { } muon)
+            _muon = new FlatMuon(matrices, muon.Momentum, muon.Nesterov, muon.NewtonSchulzSteps, options.WeightDecay);
+        try
         {
-            LearningRate = LearningRateSchedule.WarmupCosine(0, options),
-        };
+            _optimizer = new FlatAdamW(rest, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+        }
+        catch
+        {
+            _muon?.Dispose();
+            throw;
+        }
+        SetLearningRate(0);
     }
 
     /// <summary>The module being trained.</summary>
@@ -71,6 +88,16 @@ public sealed class Trainer : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _optimizer;
+        }
+    }
+
+    /// <summary>The Muon optimiser of the hidden matrices, or null when <see cref="TrainingOptions.Muon"/> is not set.</summary>
+    public FlatMuon? Muon
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _muon;
         }
     }
 
@@ -175,7 +202,7 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        TrainingState.Save(path, Model, _optimizer, CompletedSteps, Options);
+        TrainingState.Save(path, Model, _optimizer, _muon, CompletedSteps, Options);
     }
 
     /// <summary>
@@ -190,7 +217,7 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        CompletedSteps = TrainingState.Restore(path, Model, _optimizer, Options);
+        CompletedSteps = TrainingState.Restore(path, Model, _optimizer, _muon, Options);
     }
 
     /// <summary>Disposes the optimiser (and its state) and closes the metrics log.</summary>
@@ -199,6 +226,7 @@ public sealed class Trainer : IDisposable
         if (_disposed) return;
         _disposed = true;
         _optimizer.Dispose();
+        _muon?.Dispose();
         _metrics?.Dispose();
     }
 
@@ -221,13 +249,13 @@ public sealed class Trainer : IDisposable
                     $"The loss must be a scalar, but step {step} returned shape [{string.Join(", ", lossTensor.shape)}].");
 
             lossTensor.backward();
-            gradNorm = Options.GradientClipNorm is { } clip
-                ? _optimizer.ClipGradientNorm(clip)
-                : _optimizer.GradientNorm();
+            gradNorm = ClipGradients();
 
-            _optimizer.LearningRate = lr;
+            SetLearningRate(step);
             _optimizer.Step();
+            _muon?.Step();
             _optimizer.ZeroGrad();
+            _muon?.ZeroGrad();
 
             loss = lossTensor.detach().cpu().to_type(ScalarType.Float32).item<float>();
             extra = info.Metrics.Count > 0 ? info.Metrics : null;
@@ -237,6 +265,29 @@ public sealed class Trainer : IDisposable
         CompletedSteps++;
         var elapsed = _trainingClock.Elapsed;
         return new StepRecord(step, loss, lr, gradNorm, elapsed.TotalMilliseconds, (elapsed - started).TotalMilliseconds);
+    }
+
+    // The global norm over both optimisers' gradients, clipped to GradientClipNorm when set.
+    private double ClipGradients()
+    {
+        if (_muon is null)
+            return Options.GradientClipNorm is { } only ? _optimizer.ClipGradientNorm(only) : _optimizer.GradientNorm();
+        var adamNorm = _optimizer.GradientNorm();
+        var norm = Math.Sqrt(adamNorm * adamNorm + _muon.GradientSquareSum());
+        if (Options.GradientClipNorm is { } clip && clip / (norm + 1e-6) < 1)
+        {
+            _optimizer.ScaleGradients(clip / (norm + 1e-6));
+            _muon.ScaleGradients(clip / (norm + 1e-6));
+        }
+        return norm;
+    }
+
+    // Muon's peak rate follows the same schedule as AdamW's.
+    private void SetLearningRate(int step)
+    {
+        double lr = LearningRateSchedule.WarmupCosine(step, Options);
+        _optimizer.LearningRate = lr;
+        if (_muon is not null) _muon.LearningRate = lr * (Options.Muon!.LearningRate / Options.LearningRate);
     }
 
     private string? SavePlot(string path, List<string> warnings)

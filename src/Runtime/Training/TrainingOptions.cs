@@ -22,7 +22,7 @@ public sealed record TrainingOptions
     /// </summary>
     public double MinLearningRateRatio { get; init; } = 0.1;
 
-    /// <summary>Decoupled (AdamW) weight decay. Default 0.1.</summary>
+    /// <summary>Decoupled weight decay, of AdamW and of Muon when set. Default 0.1.</summary>
     public double WeightDecay { get; init; } = 0.1;
 
     /// <summary>AdamW first-moment decay. Default 0.9.</summary>
@@ -33,6 +33,12 @@ public sealed record TrainingOptions
 
     /// <summary>AdamW epsilon. Default 1e-8.</summary>
     public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>
+    /// Muon for the hidden weight matrices and AdamW for the other parameters; <see langword="null"/> (the default)
+    /// trains every parameter with AdamW.
+    /// </summary>
+    public MuonOptions? Muon { get; init; }
 
     /// <summary>Maximum global L2 norm of the gradients; <see langword="null"/> turns clipping off. Default 1.0.</summary>
     public double? GradientClipNorm { get; init; } = 1.0;
@@ -77,6 +83,7 @@ public sealed record TrainingOptions
         if (!(Epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "Epsilon must be positive.");
         if (GradientClipNorm is { } clip && !(clip > 0))
             throw new ArgumentOutOfRangeException(nameof(GradientClipNorm), clip, "GradientClipNorm must be positive (or null for no clipping).");
+        Muon?.Validate();
         if (LogEvery <= 0) throw new ArgumentOutOfRangeException(nameof(LogEvery), LogEvery, "LogEvery must be positive.");
         if (TokensPerStep is { } tokens && tokens <= 0)
             throw new ArgumentOutOfRangeException(nameof(TokensPerStep), tokens, "TokensPerStep must be positive (or null).");

@@ -21,7 +21,7 @@ internal static class TrainingState
     private const string ModelPrefix = "model/";
     private const string RngKey = "rng/torch";
 
-    public static void Save(string path, torch.nn.Module model, FlatAdamW optimizer, int completedSteps, TrainingOptions options)
+    public static void Save(string path, torch.nn.Module model, FlatAdamW optimizer, FlatMuon? muon, int completedSteps, TrainingOptions options)
     {
         using var scope = torch.NewDisposeScope();
         var tensors = new List<(string, torch.Tensor)>();
@@ -35,6 +35,12 @@ internal static class TrainingState
             tensors.Add((OptimizerKey(i, "exp_avg"), average));
             tensors.Add((OptimizerKey(i, "exp_avg_sq"), averageSquare));
             tensors.Add((OptimizerKey(i, "step"), torch.tensor(optimizer.Steps)));
+        }
+        if (muon is not null)
+        {
+            for (int i = 0; i < muon.Momenta.Count; i++)
+                tensors.Add((MuonKey(i), muon.Momenta[i]));
+            tensors.Add((MuonStepKey, torch.tensor(muon.Steps)));
         }
         tensors.Add((RngKey, torch.get_rng_state()));
 
@@ -53,7 +59,7 @@ internal static class TrainingState
     /// Any problem is reported before anything changes.
     /// </summary>
     /// <returns>The completed step stored in the file.</returns>
-    public static int Restore(string path, torch.nn.Module model, FlatAdamW optimizer, TrainingOptions options)
+    public static int Restore(string path, torch.nn.Module model, FlatAdamW optimizer, FlatMuon? muon, TrainingOptions options)
     {
         var header = SafeTensors.ReadHeader(path);
         int completed = CheckMetadata(path, header.Metadata, options);
@@ -61,7 +67,7 @@ internal static class TrainingState
         var loaded = SafeTensors.Load(path);
         try
         {
-            var targets = Targets(model, optimizer);
+            var targets = Targets(model, optimizer, muon);
             var problems = new List<string>();
             foreach (var (key, target) in targets)
             {
@@ -71,6 +77,7 @@ internal static class TrainingState
                     problems.Add($"'{key}': expected {target.dtype} [{string.Join(",", target.shape)}], file has {value.dtype} [{string.Join(",", value.shape)}]");
             }
             var stepKeys = Enumerable.Range(0, optimizer.Moments.Count).Select(i => OptimizerKey(i, "step")).ToHashSet(StringComparer.Ordinal);
+            if (muon is not null) stepKeys.Add(MuonStepKey);
             foreach (var key in loaded.Keys.Where(k => k != RngKey && !targets.ContainsKey(k) && !stepKeys.Contains(k)).Order(StringComparer.Ordinal))
                 problems.Add($"unexpected '{key}'");
             var steps = new HashSet<long>();
@@ -78,6 +85,13 @@ internal static class TrainingState
             {
                 if (!loaded.TryGetValue(OptimizerKey(i, "step"), out var step) || step.numel() != 1)
                     problems.Add($"missing '{OptimizerKey(i, "step")}'");
+                else
+                    steps.Add(step.item<long>());
+            }
+            if (muon is not null)
+            {
+                if (!loaded.TryGetValue(MuonStepKey, out var step) || step.numel() != 1)
+                    problems.Add($"missing '{MuonStepKey}'");
                 else
                     steps.Add(step.item<long>());
             }
@@ -94,6 +108,7 @@ internal static class TrainingState
                     target.copy_(loaded[key]);
             }
             optimizer.Steps = steps.Single();
+            if (muon is not null) muon.Steps = steps.Single();
             torch.set_rng_state(loaded[RngKey]);
             return completed;
         }
@@ -104,7 +119,7 @@ internal static class TrainingState
         }
     }
 
-    private static Dictionary<string, torch.Tensor> Targets(torch.nn.Module model, FlatAdamW optimizer)
+    private static Dictionary<string, torch.Tensor> Targets(torch.nn.Module model, FlatAdamW optimizer, FlatMuon? muon)
     {
         var targets = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
         foreach (var (key, tensor) in model.state_dict())
@@ -114,6 +129,8 @@ internal static class TrainingState
             targets[OptimizerKey(i, "exp_avg")] = optimizer.Moments[i].Average;
             targets[OptimizerKey(i, "exp_avg_sq")] = optimizer.Moments[i].AverageSquare;
         }
+        for (int i = 0; i < (muon?.Momenta.Count ?? 0); i++)
+            targets[MuonKey(i)] = muon!.Momenta[i];
         return targets;
     }
 
@@ -140,4 +157,9 @@ internal static class TrainingState
     }
 
     private static string OptimizerKey(int index, string name) => $"optimizer/{index}/{name}";
+
+    // One momentum buffer per parameter shape, [n, rows, cols], in FlatMuon's order.
+    private static string MuonKey(int group) => $"optimizer/muon/{group}/momentum";
+
+    private const string MuonStepKey = "optimizer/muon/step";
 }
