@@ -19,7 +19,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "FlexTok", quickSteps: 600, fullSteps: 2400), out var options))
+        if (!CommandLine.TryRead(() => SampleOptions.Parse(args, "FlexTok", quickSteps: 600, fullSteps: 2700), out var options))
         {
             return 2;
         }

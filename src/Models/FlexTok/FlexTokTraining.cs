@@ -48,6 +48,7 @@ public static class FlexTokTraining
             LearningRate = options.LearningRate,
             WarmupSteps = options.WarmupSteps,
             WeightDecay = options.WeightDecay,
+            Muon = options.Muon,
             Seed = options.Seed,
             ShowProgress = options.ShowProgress,
             LogEvery = Math.Max(1, options.Steps / 20),

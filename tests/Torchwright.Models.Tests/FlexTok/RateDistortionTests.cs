@@ -9,10 +9,9 @@ namespace Torchwright.Models.Tests.FlexTok;
 public class RateDistortionTests(TrainedTokenizers trained, ITestOutputHelper output)
 {
     /// <summary>
-    /// More tokens never raise the error by more than 2%, and sixteen tokens take off a large part of what one leaves.
-    /// The issue's target, MSE(16) ≤ 0.5·MSE(1), is NOT reached by the default run (2,400 steps of 16 images, under a
-    /// minute: 0.539 on these images; scratch runs over training seeds 7 / 8 / 9 read 0.547 / 0.523 / 0.545 on 256
-    /// images), so it is printed, and the assertion guards what is reached: at most 0.65 (the earlier recipe read 0.94).
+    /// More tokens never raise the error by more than 2%, and sixteen tokens at least halve what one leaves (the
+    /// issue's target). The default run (2,700 steps of 8 images with Muon, under a minute) reads 0.431 on these
+    /// images; training seeds 8 / 9 read 0.424 / 0.439 (0.438 / 0.442 on 256 other images).
     /// </summary>
     [Fact]
     public void Error_falls_with_the_number_of_tokens()
@@ -30,8 +29,8 @@ public class RateDistortionTests(TrainedTokenizers trained, ITestOutputHelper ou
                 $"MSE rose from {points[i - 1].Mse:F4} at k={points[i - 1].Tokens} to {points[i].Mse:F4} at k={points[i].Tokens} (more than 2%)");
         }
         var ratio = points[^1].Mse / points[0].Mse;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MSE(16)/MSE(1) = {ratio:F3} (issue target ≤ 0.5: {(ratio <= 0.5 ? "met" : "not met")})"));
-        Assert.True(ratio <= 0.65, $"MSE(16) = {points[^1].Mse:F4} must be at most 0.65 of MSE(1) = {points[0].Mse:F4}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MSE(16)/MSE(1) = {ratio:F3}"));
+        Assert.True(ratio <= 0.5, $"MSE(16) = {points[^1].Mse:F4} must be at most half of MSE(1) = {points[0].Mse:F4}");
     }
 
     /// <summary>

@@ -34,7 +34,11 @@ public sealed class TrainedTokenizers : IDisposable
     /// <summary>Steps of each model of the ReTok pair.</summary>
     public const int ReTokSteps = 800;
 
-    private static FlexTokTrainingOptions Uniform => Options with { Steps = ReTokSteps, Objective = new FlexTokObjectiveOptions { KeepSampling = KeepSampling.Uniform } };
+    // The pair keeps the settings its figures were measured with: AdamW without weight decay, 16 images a step.
+    private static FlexTokTrainingOptions Uniform => Options with
+    {
+        Steps = ReTokSteps, BatchSize = 16, Muon = null, WeightDecay = 0, Objective = new FlexTokObjectiveOptions { KeepSampling = KeepSampling.Uniform },
+    };
 
     /// <summary>FlexTok with the default training (keep counts uniform, rounded up to a power of two).</summary>
     public FlexTokModel FlexTok => flexTok.Value.Model;
