@@ -49,6 +49,31 @@ internal static class Regression
         ShowProgress = false,
     };
 
+    /// <summary>A Linear(4,16)–Dropout(0.2)–ReLU–Linear(16,1) net initialised from its own generator.</summary>
+    public static nn.Module NewDropoutNet(long seed, int hidden = 16)
+    {
+        var model = nn.Sequential(("0", nn.Linear(4, hidden)), ("1", nn.Dropout(0.2)), ("2", nn.ReLU()), ("3", nn.Linear(hidden, 1)));
+        using var generator = new torch.Generator((ulong)seed);
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
+        {
+            foreach (var p in model.parameters())
+                p.copy_(torch.rand(p.shape, generator: generator) - 0.5);
+        }
+        return model;
+    }
+
+    /// <summary>The regression loss of a <see cref="NewDropoutNet"/> on the step's batch of 32.</summary>
+    public static Tensor DropoutNetLoss(nn.Module model, TrainingStep step)
+    {
+        var x = torch.randn(new long[] { 32, 4 }, generator: step.Generator);
+        var y = x.matmul(torch.tensor(TrueWeights).reshape(4, 1)) + TrueBias;
+        return nn.functional.mse_loss(((nn.Module<Tensor, Tensor>)model).forward(x), y);
+    }
+
+    /// <summary>Muon on the nets' weight matrices (AdamW keeps the biases), at rates that train them in 30 steps.</summary>
+    public static MuonOptions MuonOnWeights => new() { LearningRate = 0.1, Selects = (name, _) => name.EndsWith(".weight", StringComparison.Ordinal) };
+
     public static float[] Snapshot(nn.Module model)
     {
         using var scope = torch.NewDisposeScope();

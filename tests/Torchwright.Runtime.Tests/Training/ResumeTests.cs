@@ -19,31 +19,34 @@ public class ResumeTests
     private const int Steps = 30;
     private const int StopAt = 13;
 
-    [Fact]
-    public void Resumed_run_continues_with_the_same_losses_as_an_uninterrupted_one()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Resumed_run_continues_with_the_same_losses_as_an_uninterrupted_one(bool muon)
     {
+        TrainingOptions Options() => ResumeTests.Options() with { Muon = muon ? Regression.MuonOnWeights : null };
         float[] whole;
-        using (var model = NewModel(seed: 5))
-            whole = Trainer.Run(model, step => Loss(model, step), Options()).Losses.ToArray();
+        using (var model = Regression.NewDropoutNet(seed: 5))
+            whole = Trainer.Run(model, step => Regression.DropoutNetLoss(model, step), Options()).Losses.ToArray();
 
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "state.safetensors");
         float[] first;
-        using (var model = NewModel(seed: 5))
+        using (var model = Regression.NewDropoutNet(seed: 5))
         using (var trainer = new Trainer(model, Options()))
         {
-            first = trainer.Run(step => Loss(model, step), steps: StopAt).Losses.ToArray();
+            first = trainer.Run(step => Regression.DropoutNetLoss(model, step), steps: StopAt).Losses.ToArray();
             trainer.SaveState(path);
             // Whatever happens after the save must not leak into the resumed run.
-            trainer.Run(step => Loss(model, step), steps: 5);
+            trainer.Run(step => Regression.DropoutNetLoss(model, step), steps: 5);
             torch.manual_seed(999);
         }
 
-        using var fresh = NewModel(seed: 77);
+        using var fresh = Regression.NewDropoutNet(seed: 77);
         using var resumed = new Trainer(fresh, Options());
         resumed.RestoreState(path);
         Assert.Equal(StopAt, resumed.CompletedSteps);
-        var rest = resumed.Run(step => Loss(fresh, step)).Losses.ToArray();
+        var rest = resumed.Run(step => Regression.DropoutNetLoss(fresh, step)).Losses.ToArray();
 
         Assert.Equal(whole, first.Concat(rest).ToArray());
     }
@@ -53,22 +56,22 @@ public class ResumeTests
     {
         // Guards the test above: loading only the weights must not be enough to reproduce the run.
         float[] whole;
-        using (var model = NewModel(seed: 5))
-            whole = Trainer.Run(model, step => Loss(model, step), Options()).Losses.ToArray();
+        using (var model = Regression.NewDropoutNet(seed: 5))
+            whole = Trainer.Run(model, step => Regression.DropoutNetLoss(model, step), Options()).Losses.ToArray();
 
         using var dir = new TempDirectory();
         var weights = Path.Combine(dir.Path, "weights.safetensors");
-        using (var model = NewModel(seed: 5))
+        using (var model = Regression.NewDropoutNet(seed: 5))
         using (var trainer = new Trainer(model, Options()))
         {
-            trainer.Run(step => Loss(model, step), steps: StopAt);
+            trainer.Run(step => Regression.DropoutNetLoss(model, step), steps: StopAt);
             Checkpoint.Save(model, weights);
         }
 
-        using var fresh = NewModel(seed: 77);
+        using var fresh = Regression.NewDropoutNet(seed: 77);
         Checkpoint.Load(fresh, weights);
         using var resumed = new Trainer(fresh, Options() with { Steps = Steps - StopAt });
-        var rest = resumed.Run(step => Loss(fresh, step)).Losses.ToArray();
+        var rest = resumed.Run(step => Regression.DropoutNetLoss(fresh, step)).Losses.ToArray();
 
         Assert.NotEqual(whole.Skip(StopAt).ToArray(), rest);
     }
@@ -78,14 +81,14 @@ public class ResumeTests
     {
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "state.safetensors");
-        using (var model = NewModel(seed: 5))
+        using (var model = Regression.NewDropoutNet(seed: 5))
         using (var trainer = new Trainer(model, Options()))
         {
-            trainer.Run(step => Loss(model, step), steps: 3);
+            trainer.Run(step => Regression.DropoutNetLoss(model, step), steps: 3);
             trainer.SaveState(path);
         }
 
-        using (var model = NewModel(seed: 6))
+        using (var model = Regression.NewDropoutNet(seed: 6))
         using (var other = new Trainer(model, Options() with { Seed = 8 }))
         {
             var error = Assert.Throws<ArgumentException>(() => other.RestoreState(path));
@@ -94,7 +97,7 @@ public class ResumeTests
             Assert.Equal(0, other.CompletedSteps);
         }
 
-        using var wider = nn.Sequential(("0", nn.Linear(4, 32)), ("1", nn.Dropout(0.2)), ("2", nn.ReLU()), ("3", nn.Linear(32, 1)));
+        using var wider = Regression.NewDropoutNet(seed: 6, hidden: 32);
         var before = Regression.Snapshot(wider);
         using var mismatched = new Trainer(wider, Options());
         var refused = Assert.Throws<CheckpointFormatException>(() => mismatched.RestoreState(path));
@@ -105,24 +108,4 @@ public class ResumeTests
     }
 
     private static TrainingOptions Options() => Regression.Options(steps: Steps);
-
-    private static nn.Module NewModel(long seed)
-    {
-        var model = nn.Sequential(("0", nn.Linear(4, 16)), ("1", nn.Dropout(0.2)), ("2", nn.ReLU()), ("3", nn.Linear(16, 1)));
-        using var generator = new torch.Generator((ulong)seed);
-        using var scope = torch.NewDisposeScope();
-        using (torch.no_grad())
-        {
-            foreach (var p in model.parameters())
-                p.copy_(torch.rand(p.shape, generator: generator) - 0.5);
-        }
-        return model;
-    }
-
-    private static Tensor Loss(nn.Module model, TrainingStep step)
-    {
-        var x = torch.randn(new long[] { 32, 4 }, generator: step.Generator);
-        var y = x.matmul(torch.tensor(Regression.TrueWeights).reshape(4, 1)) + Regression.TrueBias;
-        return nn.functional.mse_loss(((nn.Module<Tensor, Tensor>)model).forward(x), y);
-    }
 }
