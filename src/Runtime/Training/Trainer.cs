@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace Torchwright.Runtime.Training;
 
 /// <summary>
-/// Trains a module with AdamW, a warm-up + cosine learning-rate schedule and global gradient-norm clipping.
+/// Trains a module with AdamW (and Muon for the hidden matrices when <see cref="TrainingOptions.Muon"/> is set), a
+/// warm-up + cosine learning-rate schedule and global gradient-norm clipping.
 /// The trainer owns the optimiser and the step counter, so <see cref="Run(Func{TrainingStep, Tensor}, int?)"/> can be
 /// called repeatedly to train in chunks (e.g. with evaluation in between); dispose it to release the optimiser state.
 /// For a one-shot run use the static <see cref="Run(nn.Module, Func{TrainingStep, Tensor}, TrainingOptions, IAnsiConsole?)"/>.
