@@ -129,15 +129,13 @@ public sealed class FlatAdamW : IDisposable
     public double ClipGradientNorm(double maxNorm)
     {
         var norm = GradientNorm();
-        var scale = maxNorm / (norm + 1e-6);
-        if (scale < 1)
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            gradients.mul_(scale);
-        }
+        var scale = ClipScale(norm, maxNorm);
+        if (scale < 1) ScaleGradients(scale);
         return norm;
     }
+
+    /// <summary>The factor that brings a gradient norm down to <paramref name="maxNorm"/>, as <c>clip_grad_norm_</c> computes it; clip only when below 1.</summary>
+    internal static double ClipScale(double norm, double maxNorm) => maxNorm / (norm + 1e-6);
 
     /// <summary>One AdamW update of every parameter from its accumulated gradient.</summary>
     public void Step()

@@ -73,7 +73,7 @@ public sealed class Trainer : IDisposable
             _muon?.Dispose();
             throw;
         }
-        SetLearningRate(0);
+        SetLearningRate(LearningRateSchedule.WarmupCosine(0, options));
     }
 
     /// <summary>The module being trained.</summary>
@@ -252,7 +252,7 @@ public sealed class Trainer : IDisposable
             lossTensor.backward();
             gradNorm = ClipGradients();
 
-            SetLearningRate(step);
+            SetLearningRate(lr);
             _optimizer.Step();
             _muon?.Step();
             _optimizer.ZeroGrad();
@@ -271,22 +271,19 @@ public sealed class Trainer : IDisposable
     // The global norm over both optimisers' gradients, clipped to GradientClipNorm when set.
     private double ClipGradients()
     {
-        if (_muon is null)
-            return Options.GradientClipNorm is { } only ? _optimizer.ClipGradientNorm(only) : _optimizer.GradientNorm();
         var adamNorm = _optimizer.GradientNorm();
-        var norm = Math.Sqrt(adamNorm * adamNorm + _muon.GradientSquareSum());
-        if (Options.GradientClipNorm is { } clip && clip / (norm + 1e-6) < 1)
+        var norm = _muon is null ? adamNorm : Math.Sqrt(adamNorm * adamNorm + _muon.GradientSquareSum());
+        if (Options.GradientClipNorm is { } clip && FlatAdamW.ClipScale(norm, clip) is var scale && scale < 1)
         {
-            _optimizer.ScaleGradients(clip / (norm + 1e-6));
-            _muon.ScaleGradients(clip / (norm + 1e-6));
+            _optimizer.ScaleGradients(scale);
+            _muon?.ScaleGradients(scale);
         }
         return norm;
     }
 
     // Muon's peak rate follows the same schedule as AdamW's.
-    private void SetLearningRate(int step)
+    private void SetLearningRate(double lr)
     {
-        double lr = LearningRateSchedule.WarmupCosine(step, Options);
         _optimizer.LearningRate = lr;
         if (_muon is not null) _muon.LearningRate = lr * (Options.Muon!.LearningRate / Options.LearningRate);
     }
