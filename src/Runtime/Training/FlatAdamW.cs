@@ -109,7 +109,10 @@ public sealed class FlatAdamW : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return linalg.vector_norm(gradients).item<float>();
+        // Not linalg.vector_norm: TorchSharp passes its order as a temporary Scalar that nothing keeps alive, so a
+        // garbage collection during the call can free it ("Unknown scalar type", seen once in CI). A dot product
+        // takes tensors only.
+        return gradients.dot(gradients).sqrt_().item<float>();
     }
 
     /// <summary>Multiplies every gradient by <paramref name="scale"/> (clipping by a norm computed elsewhere).</summary>
