@@ -27,6 +27,13 @@ public sealed record MuonOptions
     public int NewtonSchulzSteps { get; init; } = 5;
 
     /// <summary>
+    /// The precision of the Newton–Schulz products: <see cref="Precision.BFloat16Mixed"/> runs them in bf16 (the
+    /// momentum and weights stay fp32), which is faster on CPUs with bf16 matrix instructions (AVX-512 BF16, AMX) and
+    /// slower on others. Default <see cref="Precision.Float32"/>.
+    /// </summary>
+    public Precision Orthogonalisation { get; init; } = Precision.Float32;
+
+    /// <summary>
     /// Which parameters Muon trains, by name and value; null selects <see cref="HiddenMatrices"/>. Only 2-D
     /// parameters may be selected.
     /// </summary>
@@ -58,6 +65,8 @@ public sealed record MuonOptions
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Muon's momentum must be in [0, 1).");
         if (NewtonSchulzSteps < 1)
             throw new ArgumentOutOfRangeException(nameof(NewtonSchulzSteps), NewtonSchulzSteps, "Orthogonalisation needs at least one Newton–Schulz step.");
+        if (!Enum.IsDefined(Orthogonalisation))
+            throw new ArgumentOutOfRangeException(nameof(Orthogonalisation), Orthogonalisation, "Muon orthogonalises in Float32 or BFloat16Mixed.");
     }
 
     /// <summary>The trainable parameters of <paramref name="model"/> that Muon takes, in the model's order.</summary>

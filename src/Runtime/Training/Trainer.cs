@@ -63,7 +63,7 @@ public sealed class Trainer : IDisposable
         // One flat buffer for all AdamW parameters: a step is a dozen whole-buffer operations (FlatAdamW); Muon's
         // matrices sit in one buffer per shape (FlatMuon).
         if (options.Muon is { } muon)
-            _muon = new FlatMuon(matrices, muon.Momentum, muon.Nesterov, muon.NewtonSchulzSteps, options.WeightDecay);
+            _muon = new FlatMuon(matrices, muon.Momentum, muon.Nesterov, muon.NewtonSchulzSteps, options.WeightDecay, muon.Orthogonalisation);
         try
         {
             _optimizer = new FlatAdamW(rest, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);

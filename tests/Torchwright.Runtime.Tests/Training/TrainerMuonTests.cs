@@ -77,6 +77,7 @@ public class TrainerMuonTests
         var vector = Assert.Throws<ArgumentException>(() => new Trainer(model, Options() with { Muon = new MuonOptions { Selects = (name, _) => name == "0.bias" } }));
         Assert.Contains("'0.bias'", vector.Message);
         Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => (Options() with { Muon = new MuonOptions { LearningRate = 0 } }).Validate()).ParamName);
+        Assert.Equal("Orthogonalisation", Assert.Throws<ArgumentOutOfRangeException>(() => (Options() with { Muon = new MuonOptions { Orthogonalisation = (Precision)7 } }).Validate()).ParamName);
     }
 
     private static TrainingOptions Options() => Regression.Options(steps: Steps) with { GradientClipNorm = 5, Muon = Regression.MuonOnWeights };
