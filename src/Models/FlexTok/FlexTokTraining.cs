@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Spectre.Console;
+using TorchSharp.Modules;
 using Torchwright.Runtime.Images;
 using Torchwright.Runtime.Training;
 using static TorchSharp.torch;
@@ -56,7 +59,23 @@ public static class FlexTokTraining
             RunName = options.RunName,
         };
         model.train();
-        var result = Trainer.Run(model, step =>
+        // Without a teacher no gradient reaches the semantic branch: it stays out of the optimisers for this run, so it
+        // is neither decayed nor orthogonalised for nothing (two of Muon's matrices).
+        var idle = objective.Teacher is null ? SemanticBranch(model).Where(p => p.requires_grad).ToArray() : Array.Empty<Parameter>();
+        foreach (var parameter in idle) parameter.requires_grad = false;
+        try
+        {
+            return Run(model, options, data, objective, training, console);
+        }
+        finally
+        {
+            foreach (var parameter in idle) parameter.requires_grad = true;
+            model.eval();
+        }
+    }
+
+    private static TrainingResult Run(FlexTokModel model, FlexTokTrainingOptions options, SyntheticShapes data, FlexTokObjective objective, TrainingOptions training, IAnsiConsole? console)
+        => Trainer.Run(model, step =>
         {
             using var images = data.Sample(options.BatchSize, step.Random);
             var loss = model.Loss(images, objective, step.Generator);
@@ -67,7 +86,7 @@ public static class FlexTokTraining
             }
             return loss.Total;
         }, training, console);
-        model.eval();
-        return result;
-    }
+
+    private static IEnumerable<Parameter> SemanticBranch(FlexTokModel model)
+        => model.named_parameters().Where(x => x.name.StartsWith("semantic_", StringComparison.Ordinal)).Select(x => x.parameter);
 }

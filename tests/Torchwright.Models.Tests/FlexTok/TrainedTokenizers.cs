@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
 using Torchwright.Models.FlexTok;
 using Torchwright.Runtime.Flow;
 using Torchwright.Runtime.Images;
@@ -11,8 +13,8 @@ namespace Torchwright.Models.Tests.FlexTok;
 /// <summary>
 /// Tiny tokenizers (reference notes §5.6 sizes) trained on synthetic rectangles and discs, each on first use:
 /// FlexTok with the default training, and the ReTok comparison pair, plain and with redundant padding, both with
-/// uniform keep counts so that the padding is the only difference, on a shorter run so that the pair trains in
-/// about as long as one default tokenizer.
+/// uniform keep counts so that the padding is the only difference, on a shorter run, and the two side by side, one
+/// per core.
 /// </summary>
 public sealed class TrainedTokenizers : IDisposable
 {
@@ -20,8 +22,7 @@ public sealed class TrainedTokenizers : IDisposable
     public static readonly FlexTokTrainingOptions Options = new();
 
     private readonly Lazy<(FlexTokModel Model, TrainingResult Training)> flexTok = new(() => FlexTokTraining.Train(Config, Options));
-    private readonly Lazy<(FlexTokModel Model, TrainingResult Training)> uniform = new(() => FlexTokTraining.Train(Config, Uniform));
-    private readonly Lazy<(FlexTokModel Model, TrainingResult Training)> padded = new(() => FlexTokTraining.Train(Config with { RedundantRegisters = Config.Registers }, Uniform));
+    private readonly Lazy<(FlexTokModel Model, TrainingResult Training)[]> reTokPair = new(() => TrainSideBySide(Config, Config with { RedundantRegisters = Config.Registers }));
 
     private readonly int threads = get_num_threads();
 
@@ -44,10 +45,37 @@ public sealed class TrainedTokenizers : IDisposable
     public FlexTokModel FlexTok => flexTok.Value.Model;
 
     /// <summary>FlexTok with uniform keep counts over the N registers.</summary>
-    public FlexTokModel UniformFlexTok => uniform.Value.Model;
+    public FlexTokModel UniformFlexTok => reTokPair.Value[0].Model;
 
     /// <summary>The same with ReTok's redundant padding: N clones of the registers, k uniform over 2N.</summary>
-    public FlexTokModel PaddedFlexTok => padded.Value.Model;
+    public FlexTokModel PaddedFlexTok => reTokPair.Value[1].Model;
+
+    /// <summary>
+    /// Trains one model per config with <see cref="Uniform"/> at the same time, each on its own thread (torch runs each
+    /// operation on one). The models are built one after the other first, as <see cref="FlexTokTraining.Train"/> builds
+    /// them, because initialisation draws from torch's global generator; training draws only from each step's own
+    /// generators, so every model comes out as it would alone.
+    /// </summary>
+    private static (FlexTokModel Model, TrainingResult Training)[] TrainSideBySide(params FlexTokConfig[] configs)
+    {
+        var models = new FlexTokModel[configs.Length];
+        var results = new TrainingResult[configs.Length];
+        try
+        {
+            for (var i = 0; i < configs.Length; i++)
+            {
+                manual_seed(Uniform.Seed);
+                models[i] = new FlexTokModel(configs[i]);
+            }
+            Parallel.For(0, configs.Length, i => results[i] = FlexTokTraining.Continue(models[i], Uniform));
+            return models.Zip(results).ToArray();
+        }
+        catch
+        {
+            foreach (var model in models) model?.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Held-out evaluation images, drawn from their own seed.</summary>
     public static Tensor EvaluationImages(int count = 64) => new SyntheticShapes(Config.LatentSize).Sample(count, new Random(2024));
@@ -72,10 +100,8 @@ public sealed class TrainedTokenizers : IDisposable
     public string Summary(FlexTokModel model)
     {
         // Only models already trained are compared: asking for one that is not would train it.
-        static bool Is(Lazy<(FlexTokModel Model, TrainingResult Training)> lazy, FlexTokModel model) => lazy.IsValueCreated && ReferenceEquals(lazy.Value.Model, model);
-        var (training, options) = Is(flexTok, model) ? (flexTok.Value.Training, Options)
-            : Is(uniform, model) ? (uniform.Value.Training, Uniform)
-            : Is(padded, model) ? (padded.Value.Training, Uniform)
+        var (training, options) = flexTok.IsValueCreated && ReferenceEquals(flexTok.Value.Model, model) ? (flexTok.Value.Training, Options)
+            : reTokPair.IsValueCreated && reTokPair.Value.FirstOrDefault(x => ReferenceEquals(x.Model, model)) is { Model: not null } pair ? (pair.Training, Uniform)
             : throw new ArgumentException("Not one of the trained tokenizers.", nameof(model));
         return string.Create(CultureInfo.InvariantCulture,
             $"trained {options.Steps} steps of {options.BatchSize} in {training.WallTime.TotalSeconds:F1}s, final smoothed loss {training.SmoothedFinalLoss:F4}");
@@ -85,7 +111,9 @@ public sealed class TrainedTokenizers : IDisposable
     {
         set_num_threads(threads);
         if (flexTok.IsValueCreated) flexTok.Value.Model.Dispose();
-        if (uniform.IsValueCreated) uniform.Value.Model.Dispose();
-        if (padded.IsValueCreated) padded.Value.Model.Dispose();
+        if (reTokPair.IsValueCreated)
+        {
+            foreach (var (model, _) in reTokPair.Value) model.Dispose();
+        }
     }
 }
