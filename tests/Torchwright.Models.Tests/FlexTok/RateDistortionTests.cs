@@ -10,7 +10,7 @@ public class RateDistortionTests(TrainedTokenizers trained, ITestOutputHelper ou
 {
     /// <summary>
     /// More tokens never raise the error by more than 2%, and sixteen tokens at least halve what one leaves (the
-    /// issue's target). The default run (2,700 steps of 8 images with Muon; 44.5 s of training in CI) reads 0.420 on
+    /// issue's target). The default run (2,700 steps of 8 images with Muon; 43–51 s of training in CI) reads 0.420 on
     /// these images, and training seeds 8 / 9 read 0.422 / 0.438 (seeds 7 / 8 / 9: 0.440 / 0.435 / 0.453 on 256 other
     /// images).
     /// </summary>
