@@ -176,9 +176,7 @@ public sealed class FlatMuon : IDisposable
     {
         for (var i = 0; i < steps; i++)
         {
-            var gram = x.bmm(x.transpose(1, 2));
-            var polynomial = gram.bmm(gram).mul_(C).add_(gram, alpha: B);
-            x = polynomial.bmm(x).add_(x, alpha: A);
+            x = Polynomial(x.bmm(x.transpose(1, 2))).bmm(x).add_(x, alpha: A);
         }
         return x;
     }
@@ -190,15 +188,16 @@ public sealed class FlatMuon : IDisposable
     {
         var gram = x.bmm(x.transpose(1, 2));
         var identity = eye(x.shape[1], dtype: x.dtype, device: x.device);
-        var m = gram.bmm(gram).mul_(C).add_(gram, alpha: B).add_(identity, alpha: A);
+        var m = Polynomial(gram).add_(identity, alpha: A);
         for (var i = 1; i < steps; i++)
         {
-            var a = m.bmm(gram).bmm(m.transpose(1, 2));
-            var polynomial = a.bmm(a).mul_(C).add_(a, alpha: B);
-            m = polynomial.bmm(m).add_(m, alpha: A);
+            m = Polynomial(m.bmm(gram).bmm(m.transpose(1, 2))).bmm(m).add_(m, alpha: A);
         }
         return m.bmm(x);
     }
+
+    // bA + cA² of the Gram matrices A.
+    private static Tensor Polynomial(Tensor gram) => gram.bmm(gram).mul_(C).add_(gram, alpha: B);
 
     /// <summary>Releases the buffers.</summary>
     public void Dispose()
