@@ -61,7 +61,9 @@ public sealed class Linear : Block, IPrecisionAware
         var type = Precisions.ComputeType(Precision);
         if (input.dtype == type && weight.dtype == type)
         {
-            return nn.functional.linear(input, weight, bias);
+            return type == ScalarType.Float32 && OneDnnProducts.Applies(input, weight, bias, InFeatures, OutFeatures)
+                ? OneDnnProducts.Linear(input, weight, bias)
+                : nn.functional.linear(input, weight, bias);
         }
         using var typedInput = input.dtype == type ? input.alias() : input.to(type);
         using var typedWeight = weightCast.Get(weight, type, CastCaches.Enabled);
