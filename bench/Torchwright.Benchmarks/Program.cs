@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Running;
@@ -102,7 +101,7 @@ public static class Program
     private static RooflineResult RooflineOf(ScalarType dtype, BenchOptions options)
     {
         var bySize = Roofline.Measure(dtype, options.RooflineRepeats);
-        return new RooflineResult(bySize.Values.Max(), bySize.ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value));
+        return new RooflineResult(bySize.Values.Max(), bySize.ToDictionary(s => s.Key, s => s.Value));
     }
 
     private static RooflineResult Best(RooflineResult a, RooflineResult b)

@@ -19,8 +19,9 @@ internal static class OneDnnProducts
     private const long LibTorchSmallImage = 20_480;
 
     /// <summary>Whether this product goes to oneDNN: the kernel choice asks for it, libtorch would take oneDNN, and
-    /// oneDNN computed this configuration right when first checked (<see cref="OneDnnVerdicts"/>).</summary>
-    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures)
+    /// oneDNN computed this configuration right when checked (<see cref="OneDnnVerdicts"/>). A configuration met for
+    /// the first time stays on BLAS unchecked, unless <paramref name="checkNow"/> or oneDNN is forced.</summary>
+    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures, bool checkNow = false)
     {
         var choice = LinearKernelChoice.Current;
         if (choice == LinearKernel.Blas || input.device_type != TorchSharp.DeviceType.CPU || !input.is_contiguous() || !weight.is_contiguous())
@@ -38,7 +39,7 @@ internal static class OneDnnProducts
         {
             return false;
         }
-        return OneDnnVerdicts.Trusted(rows, inFeatures, outFeatures, bias is not null, RecordsGradients(input, weight, bias));
+        return OneDnnVerdicts.Trusted(rows, inFeatures, outFeatures, bias is not null, RecordsGradients(input, weight, bias), now: checkNow || choice == LinearKernel.OneDnn);
     }
 
     private static bool RecordsGradients(Tensor input, Tensor weight, Tensor? bias) =>

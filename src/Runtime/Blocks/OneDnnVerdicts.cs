@@ -8,16 +8,33 @@ namespace Torchwright.Runtime.Blocks;
 /// random data. oneDNN 3.7.1 gets some 1×1 convolutions silently wrong in the forward pass (measured here: 98 of 737
 /// shapes, all with output widths it blocks by 48 with padding, e.g. 8192 rows of 128 → 1024), and its choice of
 /// kernel depends only on the shapes, the thread count and the CPU, so one check covers every later call alike.
+/// A check costs about three products; configurations met once (a batch of unusual length) stay on BLAS unchecked,
+/// and the check runs when one comes back.
 /// </summary>
 internal static class OneDnnVerdicts
 {
     private const double Tolerance = 1e-4; // relative to the largest |value|; right answers differ by about 1e-6
 
-    private static readonly ConcurrentDictionary<(long Rows, long In, long Out, bool Bias, bool Gradients, int Threads), bool> Verdicts = new();
+    private static readonly ConcurrentDictionary<Configuration, bool> Verdicts = new();
+    private static readonly ConcurrentDictionary<Configuration, byte> SeenOnce = new();
 
-    /// <summary>True when oneDNN's result for this configuration matched BLAS's (checked on first use).</summary>
-    public static bool Trusted(long rows, long inFeatures, long outFeatures, bool bias, bool gradients) =>
-        Verdicts.GetOrAdd((rows, inFeatures, outFeatures, bias, gradients, get_num_threads()), key => Check(key.Rows, key.In, key.Out, key.Bias, key.Gradients));
+    /// <summary>True when oneDNN's result for this configuration matched BLAS's; checked when the configuration comes
+    /// back, or at once when <paramref name="now"/>.</summary>
+    public static bool Trusted(long rows, long inFeatures, long outFeatures, bool bias, bool gradients, bool now)
+    {
+        var configuration = new Configuration(rows, inFeatures, outFeatures, bias, gradients, get_num_threads());
+        if (Verdicts.TryGetValue(configuration, out var trusted))
+        {
+            return trusted;
+        }
+        if (!now && SeenOnce.TryAdd(configuration, 0))
+        {
+            return false;
+        }
+        return Verdicts.GetOrAdd(configuration, c => Check(c.Rows, c.In, c.Out, c.Bias, c.Gradients));
+    }
+
+    private readonly record struct Configuration(long Rows, long In, long Out, bool Bias, bool Gradients, int Threads);
 
     private static bool Check(long rows, long inFeatures, long outFeatures, bool withBias, bool gradients)
     {

@@ -27,6 +27,11 @@ public static partial class CaptureLayers
             throw new NotSupportedException($"Capture plans compute in fp32, but a Linear layer runs in {layer.Precision}; set the model's Precision to Float32 before capturing.");
         }
         RequireFloat32("Linear", input);
+        if (SessionRecording.Active && OneDnnProducts.Applies(input, layer.weight, layer.bias, layer.InFeatures, layer.OutFeatures, checkNow: true))
+        {
+            throw new NotSupportedException(
+                $"Linear [{layer.InFeatures} → {layer.OutFeatures}] over {input.shape[0]} rows multiplies through oneDNN, faster eagerly than a plan's BLAS product; the session runs this shape eagerly.");
+        }
         var transposed = graph.Keep(graph.Weight(layer.weight).t());
         var bias = layer.bias is null ? null : graph.Weight(layer.bias);
         var one = graph.Scalar(1); // passed explicitly: add_(tensor) would convert its default alpha on every call
