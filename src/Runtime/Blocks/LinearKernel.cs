@@ -22,32 +22,10 @@ public enum LinearKernel
 /// </summary>
 public static class LinearKernelChoice
 {
-    [ThreadStatic]
-    private static LinearKernel current;
-
     /// <summary>The kernel asked for on this thread; <see cref="LinearKernel.Automatic"/> unless inside <see cref="Use"/>.</summary>
-    public static LinearKernel Current => current;
+    public static LinearKernel Current => ThreadOverride<LinearKernel>.Current;
 
     /// <summary>Runs this thread's fp32 linear layers with <paramref name="kernel"/> until the result is disposed.</summary>
     /// <param name="kernel">The kernel to use.</param>
-    public static IDisposable Use(LinearKernel kernel)
-    {
-        var previous = current;
-        current = kernel;
-        return new Restore(previous);
-    }
-
-    private sealed class Restore(LinearKernel previous) : IDisposable
-    {
-        private bool disposed;
-
-        public void Dispose()
-        {
-            if (!disposed)
-            {
-                disposed = true;
-                current = previous;
-            }
-        }
-    }
+    public static IDisposable Use(LinearKernel kernel) => ThreadOverride<LinearKernel>.Use(kernel);
 }

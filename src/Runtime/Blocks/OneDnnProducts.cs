@@ -19,9 +19,8 @@ internal static class OneDnnProducts
     private const long LibTorchSmallImage = 20_480;
 
     /// <summary>Whether this product goes to oneDNN: the kernel choice asks for it, libtorch would take oneDNN, and
-    /// oneDNN computed this configuration right when checked (<see cref="OneDnnVerdicts"/>). A configuration met for
-    /// the first time stays on BLAS unchecked, unless <paramref name="checkNow"/> or oneDNN is forced.</summary>
-    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures, bool checkNow = false)
+    /// oneDNN computed this configuration right when checked on its first call (<see cref="OneDnnVerdicts"/>).</summary>
+    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures)
     {
         var choice = LinearKernelChoice.Current;
         if (choice == LinearKernel.Blas || input.device_type != TorchSharp.DeviceType.CPU || !input.is_contiguous() || !weight.is_contiguous())
@@ -39,7 +38,7 @@ internal static class OneDnnProducts
         {
             return false;
         }
-        return OneDnnVerdicts.Trusted(rows, inFeatures, outFeatures, bias is not null, RecordsGradients(input, weight, bias), now: checkNow || choice == LinearKernel.OneDnn);
+        return OneDnnVerdicts.Trusted(rows, inFeatures, outFeatures, bias is not null, RecordsGradients(input, weight, bias), forced: choice == LinearKernel.OneDnn);
     }
 
     private static bool RecordsGradients(Tensor input, Tensor weight, Tensor? bias) =>
@@ -53,8 +52,8 @@ internal static class OneDnnProducts
         var outputShape = (long[])input.shape.Clone();
         outputShape[^1] = outFeatures;
         using var image = input.reshape(1, rows, 1, inFeatures).permute(0, 3, 1, 2);
-        var width = OneDnnChannelGuard.SafeOutputWidth(inFeatures, outFeatures, RecordsGradients(input, weight, bias));
-        if (width == outFeatures)
+        var widths = OneDnnChannelGuard.SafeOutputWidths(inFeatures, outFeatures, RecordsGradients(input, weight, bias));
+        if (widths.Count == 1)
         {
             using var filters = weight.view(outFeatures, inFeatures, 1, 1);
             return Pixels(image, filters, bias, outputShape);
@@ -62,7 +61,8 @@ internal static class OneDnnProducts
         var parts = new List<Tensor>();
         try
         {
-            for (long start = 0; start < outFeatures; start += width)
+            long start = 0;
+            foreach (var width in widths)
             {
                 using var rowsOfWeight = weight.narrow(0, start, width);
                 using var filters = rowsOfWeight.view(width, inFeatures, 1, 1);
@@ -70,6 +70,7 @@ internal static class OneDnnProducts
                 var partShape = (long[])outputShape.Clone();
                 partShape[^1] = width;
                 parts.Add(Pixels(image, filters, biasPart, partShape));
+                start += width;
             }
             return cat(parts, -1);
         }
@@ -82,7 +83,7 @@ internal static class OneDnnProducts
         }
     }
 
-    // The convolution's channels-last output [images, out, pixels, 1] is already [.., out] row-major: a view.
+    // The convolution's channels-last output [1, out, pixels, 1] is already [.., out] row-major: a view.
     private static Tensor Pixels(Tensor image, Tensor filters, Tensor? bias, long[] outputShape)
     {
         using var output = nn.functional.conv2d(image, filters, bias);

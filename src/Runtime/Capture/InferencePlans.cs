@@ -12,8 +12,7 @@ namespace Torchwright.Runtime.Capture;
 /// on, so repeated inference creates no intermediate tensors, and a run of ever new shapes (generation without a
 /// cache, say) stays eager instead of recording plans it never replays. Only plain inference replays: gradients off,
 /// the model in eval mode, fp32, the fused path. Any other call, a shape whose plan would exceed
-/// <see cref="MaxPlanBytes"/>, a shape whose linear layers multiply through oneDNN (faster eagerly, see
-/// <see cref="Blocks.LinearKernel"/>) and a model the recorders refuse run the eager forward. A replay returns a copy of the plan's output, so results stay
+/// <see cref="MaxPlanBytes"/> and a model the recorders refuse run the eager forward. A replay returns a copy of the plan's output, so results stay
 /// the caller's. Plans read the weights by reference: in-place updates are seen, a moved or reloaded model is not,
 /// which is why the session must not outlive its weights. Replays of one model are serialised.
 /// </summary>
@@ -136,15 +135,14 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
     }
 
     // Records a plan for a new shape; a refused or oversized plan is remembered as eager (a null plan) so that it
-    // is not recorded again on every call. A recorder refuses what it cannot reproduce or what runs faster eagerly
-    // (NotSupportedException; see SessionRecording) or a layer it cannot take in this configuration
-    // (ArgumentException); the eager forward then runs, and raises its own error if the input is at fault.
+    // is not recorded again on every call. A recorder refuses what it cannot reproduce (NotSupportedException) or a
+    // layer it cannot take in this configuration (ArgumentException); the eager forward then runs, and raises its own
+    // error if the input is at fault.
     private Entry Record(ShapeKey key, Tensor input)
     {
         TPlan? plan;
         try
         {
-            using var forSession = SessionRecording.Begin();
             plan = capture(input);
         }
         catch (Exception refused) when (refused is NotSupportedException or ArgumentException)

@@ -8,8 +8,9 @@ namespace Torchwright.Runtime.Capture;
 /// <summary>
 /// libtorch operators that TorchSharp does not expose in place, called at libtorch's own operator entry points
 /// (<c>at::_ops::NAME::call</c>, C++ functions taking tensors and scalars by reference): a batched product written
-/// into a buffer (<c>baddbmm_</c>), a softmax, a layer norm and a row gather written into buffers, and activations
-/// in place. Each call returns the buffer it wrote, so no tensor is created. TorchSharp's tensor and scalar handles
+/// into a buffer (<c>baddbmm_</c>), a softmax, a layer norm, a row gather and oneDNN's convolution written into
+/// buffers, and activations in place. Each call returns the buffer it wrote, so no TorchSharp tensor is created (the
+/// convolution's out-variant computes into a native temporary that libtorch copies into the buffer). TorchSharp's tensor and scalar handles
 /// are pointers to libtorch's <c>at::Tensor</c> and <c>c10::Scalar</c>, which is what these functions take.
 /// </summary>
 /// <remarks>
@@ -53,6 +54,11 @@ internal static unsafe class LibTorchOperators
     public static void LayerNormInto(Tensor input, LayerNormArguments arguments, double eps, Tensor output, Tensor mean, Tensor rstd)
         => Entries.Value.LayerNorm(arguments.Result, input.Handle, arguments.Shape, 1, arguments.Weight, arguments.Bias, eps, output.Handle, mean.Handle, rstd.Handle);
 
+    /// <summary>oneDNN's 1×1 convolution of the channels-last <paramref name="image"/> by <paramref name="filters"/>
+    /// (and the bias in <paramref name="arguments"/>), written into <paramref name="output"/>, <c>[1, out, pixels, 1]</c>.</summary>
+    public static void ConvolutionInto(Tensor image, Tensor filters, ConvolutionArguments arguments, Tensor output)
+        => Entries.Value.Convolution(image.Handle, filters.Handle, arguments.Bias, arguments.Padding, arguments.Stride, arguments.Dilation, arguments.Groups, output.Handle);
+
     /// <summary>Applies <paramref name="activation"/> to <paramref name="tensor"/> in place.</summary>
     public static void ActivateInPlace(Tensor tensor, Activation activation)
     {
@@ -78,6 +84,7 @@ internal static unsafe class LibTorchOperators
         // The tuple of three references comes back through a hidden first argument (24 bytes: returned in memory).
         public delegate* unmanaged<IntPtr, IntPtr, IntPtr, nint, IntPtr, IntPtr, double, IntPtr, IntPtr, IntPtr, IntPtr> LayerNorm;
         public delegate* unmanaged<IntPtr, StringView, IntPtr> Gelu;
+        public delegate* unmanaged<IntPtr, IntPtr, IntPtr, ConvolutionArguments.ArrayRef, ConvolutionArguments.ArrayRef, ConvolutionArguments.ArrayRef, IntPtr, IntPtr, IntPtr> Convolution;
         public delegate* unmanaged<IntPtr, IntPtr> Relu;
         public delegate* unmanaged<IntPtr, IntPtr> Silu;
     }
@@ -98,6 +105,8 @@ internal static unsafe class LibTorchOperators
             Gelu = (delegate* unmanaged<IntPtr, StringView, IntPtr>)Export("_ZN2at4_ops5gelu_4callERNS_6TensorESt17basic_string_viewIcSt11char_traitsIcEE", "gelu_"),
             Relu = (delegate* unmanaged<IntPtr, IntPtr>)Export("_ZN2at4_ops5relu_4callERNS_6TensorE", "relu_"),
             Silu = (delegate* unmanaged<IntPtr, IntPtr>)Export("_ZN2at4_ops5silu_4callERNS_6TensorE", "silu_"),
+            Convolution = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, ConvolutionArguments.ArrayRef, ConvolutionArguments.ArrayRef, ConvolutionArguments.ArrayRef, IntPtr, IntPtr, IntPtr>)Export(
+                "_ZN2at4_ops22mkldnn_convolution_out4callERKNS_6TensorES4_RKSt8optionalIS2_EN3c108ArrayRefINS9_6SymIntEEESC_SC_SB_RS2_", "mkldnn_convolution.out"),
         };
     }
 

@@ -27,10 +27,10 @@ public static partial class CaptureLayers
             throw new NotSupportedException($"Capture plans compute in fp32, but a Linear layer runs in {layer.Precision}; set the model's Precision to Float32 before capturing.");
         }
         RequireFloat32("Linear", input);
-        if (SessionRecording.Active && OneDnnProducts.Applies(input, layer.weight, layer.bias, layer.InFeatures, layer.OutFeatures, checkNow: true))
+        if (OneDnnProducts.Applies(input, layer.weight, layer.bias, layer.InFeatures, layer.OutFeatures))
         {
-            throw new NotSupportedException(
-                $"Linear [{layer.InFeatures} → {layer.OutFeatures}] over {input.shape[0]} rows multiplies through oneDNN, faster eagerly than a plan's BLAS product; the session runs this shape eagerly.");
+            OneDnnInto(graph, layer, input, output, accumulate);
+            return;
         }
         var transposed = graph.Keep(graph.Weight(layer.weight).t());
         var bias = layer.bias is null ? null : graph.Weight(layer.bias);
@@ -55,6 +55,32 @@ public static partial class CaptureLayers
                 output.copy_(bias);
                 output.addmm_(input, transposed, 1f, 1f);
             });
+        }
+    }
+
+    // The product through oneDNN, as the eager layer runs it (OneDnnProducts): the input rows as one channels-last
+    // image, each safe part of the outputs written into its columns of the output (or of a scratch buffer that is
+    // then added, for a residual).
+    private static void OneDnnInto(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
+    {
+        long rows = input.shape[0], inFeatures = layer.InFeatures;
+        var weight = graph.Weight(layer.weight);
+        var bias = layer.bias is null ? null : graph.Weight(layer.bias);
+        var image = graph.Keep(input.view(1, rows, 1, inFeatures).permute(0, 3, 1, 2));
+        var target = accumulate ? graph.Buffer(ScalarType.Float32, rows, layer.OutFeatures) : output;
+        long start = 0;
+        foreach (var width in OneDnnChannelGuard.SafeOutputWidths(inFeatures, layer.OutFeatures, recordsGradients: false))
+        {
+            var filters = graph.Keep(weight.narrow(0, start, width).view(width, inFeatures, 1, 1));
+            var arguments = graph.Own(new ConvolutionArguments(bias is null ? null : graph.Keep(bias.narrow(0, start, width))));
+            var columns = graph.Keep(target.narrow(1, start, width).unsqueeze(0).unsqueeze(2).permute(0, 3, 1, 2));
+            graph.Add(() => LibTorchOperators.ConvolutionInto(image, filters, arguments, columns));
+            start += width;
+        }
+        if (accumulate)
+        {
+            var one = graph.Scalar(1);
+            graph.Add(() => output.add_(target, one));
         }
     }
 }

@@ -80,7 +80,7 @@ public class OneDnnLinearTests
     }
 
     [Fact]
-    public void Automatic_choice_keeps_small_products_on_blas_and_sends_large_ones_to_onednn_once_they_recur()
+    public void Automatic_choice_keeps_small_products_on_blas_and_sends_large_ones_to_onednn_from_the_first_call()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -101,9 +101,31 @@ public class OneDnnLinearTests
             {
                 oneDnn = layer.forward(input);
             }
-            Assert.True(Identical(first, blas), $"{rows} rows, first seen, did not run on BLAS");
+            Assert.True(Identical(first, again), $"{rows} rows: the first two calls differ");
             Assert.True(Identical(oneDnn, blas) != expectOneDnn, "the two kernels should differ in rounding exactly when oneDNN runs");
-            Assert.True(Identical(again, expectOneDnn ? oneDnn : blas), $"{rows} rows, seen again, did not run on {(expectOneDnn ? "oneDNN" : "BLAS")}");
+            Assert.True(Identical(first, expectOneDnn ? oneDnn : blas), $"{rows} rows did not run on {(expectOneDnn ? "oneDNN" : "BLAS")}");
+        }
+    }
+
+    [Fact]
+    public void A_layer_meeting_ever_new_row_counts_checks_the_first_eight_and_leaves_the_rest_to_blas()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        manual_seed(17);
+        var layer = new Linear(320, 768); // a shape no other test uses: the checks are counted per process
+        using var generator = new Generator(18);
+        for (var k = 0; k < 10; k++)
+        {
+            var input = randn(new long[] { 1024 + 16 * k, 320 }, generator: generator);
+            var automatic = layer.forward(input);
+            Tensor blas;
+            using (LinearKernelChoice.Use(LinearKernel.Blas))
+            {
+                blas = layer.forward(input);
+            }
+            var expectOneDnn = k < 8;
+            Assert.True(Identical(automatic, blas) != expectOneDnn, $"row count {k + 1} ran on {(expectOneDnn ? "BLAS, not oneDNN" : "oneDNN, not BLAS")}");
         }
     }
 

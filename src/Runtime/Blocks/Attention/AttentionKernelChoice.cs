@@ -27,32 +27,10 @@ public enum AttentionKernel
 /// </summary>
 public static class AttentionKernelChoice
 {
-    [ThreadStatic]
-    private static AttentionKernel current;
-
     /// <summary>The kernel asked for on this thread; <see cref="AttentionKernel.Automatic"/> unless inside <see cref="Use"/>.</summary>
-    public static AttentionKernel Current => current;
+    public static AttentionKernel Current => ThreadOverride<AttentionKernel>.Current;
 
-    /// <summary>Runs the fused attention of this thread with <paramref name="kernel"/> until the result is disposed.</summary>
+    /// <summary>Runs this thread's fused attention with <paramref name="kernel"/> until the result is disposed.</summary>
     /// <param name="kernel">The kernel to use.</param>
-    public static IDisposable Use(AttentionKernel kernel)
-    {
-        var previous = current;
-        current = kernel;
-        return new Restore(previous);
-    }
-
-    private sealed class Restore(AttentionKernel previous) : IDisposable
-    {
-        private bool disposed;
-
-        public void Dispose()
-        {
-            if (!disposed)
-            {
-                disposed = true;
-                current = previous;
-            }
-        }
-    }
+    public static IDisposable Use(AttentionKernel kernel) => ThreadOverride<AttentionKernel>.Use(kernel);
 }
