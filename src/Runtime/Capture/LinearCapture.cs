@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Torchwright.Runtime.Blocks;
 using static TorchSharp.torch;
 
@@ -27,60 +28,88 @@ public static partial class CaptureLayers
             throw new NotSupportedException($"Capture plans compute in fp32, but a Linear layer runs in {layer.Precision}; set the model's Precision to Float32 before capturing.");
         }
         RequireFloat32("Linear", input);
+        var blas = BlasStep(graph, layer, input, output, accumulate);
         if (OneDnnProducts.Applies(input, layer.weight, layer.bias, layer.InFeatures, layer.OutFeatures))
         {
-            OneDnnInto(graph, layer, input, output, accumulate);
+            // oneDNN's kernel, and so its check, depend on the thread count: under another count the step runs on BLAS.
+            var threads = get_num_threads();
+            var oneDnn = OneDnnStep(graph, layer, input, output, accumulate);
+            graph.Add(() =>
+            {
+                if (get_num_threads() == threads)
+                {
+                    oneDnn();
+                }
+                else
+                {
+                    blas();
+                }
+            });
             return;
         }
+        graph.Add(blas);
+    }
+
+    private static Action BlasStep(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
+    {
         var transposed = graph.Keep(graph.Weight(layer.weight).t());
         var bias = layer.bias is null ? null : graph.Weight(layer.bias);
         var one = graph.Scalar(1); // passed explicitly: add_(tensor) would convert its default alpha on every call
         if (bias is null)
         {
             var beta = accumulate ? 1f : 0f;
-            graph.Add(() => output.addmm_(input, transposed, beta, 1f));
+            return () => output.addmm_(input, transposed, beta, 1f);
         }
-        else if (accumulate)
+        if (accumulate)
         {
-            graph.Add(() =>
+            return () =>
             {
                 output.addmm_(input, transposed, 1f, 1f);
                 output.add_(bias, one);
-            });
+            };
         }
-        else
+        return () =>
         {
-            graph.Add(() =>
-            {
-                output.copy_(bias);
-                output.addmm_(input, transposed, 1f, 1f);
-            });
-        }
+            output.copy_(bias);
+            output.addmm_(input, transposed, 1f, 1f);
+        };
     }
 
     // The product through oneDNN, as the eager layer runs it (OneDnnProducts): the input rows as one channels-last
     // image, each safe part of the outputs written into its columns of the output (or of a scratch buffer that is
     // then added, for a residual).
-    private static void OneDnnInto(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
+    private static Action OneDnnStep(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
     {
         long rows = input.shape[0], inFeatures = layer.InFeatures;
         var weight = graph.Weight(layer.weight);
         var bias = layer.bias is null ? null : graph.Weight(layer.bias);
         var image = graph.Keep(input.view(1, rows, 1, inFeatures).permute(0, 3, 1, 2));
         var target = accumulate ? graph.Buffer(ScalarType.Float32, rows, layer.OutFeatures) : output;
+        var parts = new List<(Tensor Filters, ConvolutionArguments Arguments, Tensor Columns)>();
         long start = 0;
         foreach (var width in OneDnnChannelGuard.SafeOutputWidths(inFeatures, layer.OutFeatures, recordsGradients: false))
         {
-            var filters = graph.Keep(weight.narrow(0, start, width).view(width, inFeatures, 1, 1));
-            var arguments = graph.Own(new ConvolutionArguments(bias is null ? null : graph.Keep(bias.narrow(0, start, width))));
-            var columns = graph.Keep(target.narrow(1, start, width).unsqueeze(0).unsqueeze(2).permute(0, 3, 1, 2));
-            graph.Add(() => LibTorchOperators.ConvolutionInto(image, filters, arguments, columns));
+            using var weightRows = weight.narrow(0, start, width);
+            using var biasPart = bias?.narrow(0, start, width);
+            using var targetColumns = target.narrow(1, start, width);
+            using var batched = targetColumns.unsqueeze(0).unsqueeze(2);
+            parts.Add((
+                graph.Keep(weightRows.view(width, inFeatures, 1, 1)),
+                graph.Own(new ConvolutionArguments(biasPart is null ? null : graph.Keep(biasPart.alias()))),
+                graph.Keep(batched.permute(0, 3, 1, 2))));
             start += width;
         }
-        if (accumulate)
+        var one = graph.Scalar(1);
+        return () =>
         {
-            var one = graph.Scalar(1);
-            graph.Add(() => output.add_(target, one));
-        }
+            foreach (var (filters, arguments, columns) in parts)
+            {
+                LibTorchOperators.ConvolutionInto(image, filters, arguments, columns);
+            }
+            if (accumulate)
+            {
+                output.add_(target, one);
+            }
+        };
     }
 }

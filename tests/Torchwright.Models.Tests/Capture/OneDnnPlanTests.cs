@@ -9,7 +9,8 @@ namespace Torchwright.Models.Tests.Capture;
 /// <summary>
 /// A capture plan records a linear layer's product through oneDNN where the eager layer runs it there (written into
 /// the plan's buffers by libtorch's <c>mkldnn_convolution.out</c>): replays equal the eager forward, create no tensor,
-/// and differ in rounding from a plan recorded with BLAS forced, so oneDNN ran; a session replays such plans.
+/// and differ in rounding from a plan recorded with BLAS forced, so oneDNN ran; under another thread count than at
+/// recording the plan multiplies on BLAS; a session replays such plans.
 /// </summary>
 [Collection(ThreadCountCollection.Name)]
 public class OneDnnPlanTests(ITestOutputHelper output)
@@ -36,14 +37,23 @@ public class OneDnnPlanTests(ITestOutputHelper output)
             TensorAssert.Close(eager, first, Tolerance, "replay with oneDNN products vs eager");
             Assert.Equal(0, created);
 
-            using (LinearKernelChoice.Use(LinearKernel.Blas))
+            var blasKernel = LinearKernelChoice.Use(LinearKernel.Blas);
+            var blasPlan = model.Capture(ids);
+            blasKernel.Dispose();
+            using (blasPlan)
             {
-                using var blasPlan = model.Capture(ids);
                 using var blas = blasPlan.Replay(ids).clone();
                 TensorAssert.Close(eager, blas, Tolerance, "replay with BLAS products vs eager");
                 using var difference = (first - blas).abs().max();
                 output.WriteLine($"largest |oneDNN plan − BLAS plan| = {difference.item<float>():G3}");
                 Assert.True(difference.item<float>() > 0, "the plan's products gave BLAS's bits exactly; oneDNN did not run");
+
+                // oneDNN's kernel was checked for two threads; under another count the plan multiplies on BLAS.
+                set_num_threads(1);
+                using var oneThread = plan.Replay(ids).clone();
+                using var blasOneThread = blasPlan.Replay(ids).clone();
+                Assert.True(oneThread.eq(blasOneThread).all().item<bool>(), "under one thread the plan did not fall back to BLAS");
+                set_num_threads(2);
             }
 
             using (model.InferenceSession())
