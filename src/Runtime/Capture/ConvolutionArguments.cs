@@ -8,48 +8,29 @@ namespace Torchwright.Runtime.Capture;
 /// The arguments of libtorch's <c>mkldnn_convolution_out</c> that are not tensors, for a 1×1 convolution laid out once
 /// in native memory: padding (0, 0), stride (1, 1) and dilation (1, 1) as <c>ArrayRef&lt;SymInt&gt;</c> values, the
 /// group count as a <c>SymInt</c> (which C++ passes by reference: it has a destructor), and the bias as a
-/// <c>std::optional&lt;at::Tensor&gt;</c> (borrowed, as in <see cref="LayerNormArguments"/>). The bias must outlive
-/// it: the graph keeps it.
+/// <c>std::optional&lt;at::Tensor&gt;</c> (borrowed). The bias must outlive it: the graph keeps it.
 /// </summary>
-internal sealed unsafe class ConvolutionArguments : IDisposable
+internal sealed unsafe class ConvolutionArguments : NativeArguments
 {
     // padding (16) | stride (16) | dilation (16) | groups (8) | bias optional (16)
-    private const int Bytes = 72;
-    private IntPtr memory;
-
-    public ConvolutionArguments(Tensor? bias)
+    public ConvolutionArguments(Tensor? bias) : base(72)
     {
-        memory = Marshal.AllocHGlobal(Bytes);
-        new Span<byte>((void*)memory, Bytes).Clear();
-        var values = (long*)memory;
+        var values = (long*)Memory;
         values[2] = values[3] = 1; // stride
         values[4] = values[5] = 1; // dilation
         values[6] = 1; // groups
-        if (bias is not null)
-        {
-            *(IntPtr*)(memory + 56) = *(IntPtr*)bias.Handle;
-            *(byte*)(memory + 64) = 1;
-        }
+        BorrowOptional(Bias, bias);
     }
 
-    public ArrayRef Padding => new(memory, 2);
+    public ArrayRef Padding => new(Memory, 2);
 
-    public ArrayRef Stride => new(memory + 16, 2);
+    public ArrayRef Stride => new(Memory + 16, 2);
 
-    public ArrayRef Dilation => new(memory + 32, 2);
+    public ArrayRef Dilation => new(Memory + 32, 2);
 
-    public IntPtr Groups => memory + 48;
+    public IntPtr Groups => Memory + 48;
 
-    public IntPtr Bias => memory + 56;
-
-    public void Dispose()
-    {
-        if (memory != IntPtr.Zero)
-        {
-            Marshal.FreeHGlobal(memory);
-            memory = IntPtr.Zero;
-        }
-    }
+    public IntPtr Bias => Memory + 56;
 
     /// <summary><c>c10::ArrayRef</c> as it is passed by value: pointer, then length.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Torchwright.Runtime.Capture;
@@ -10,44 +9,21 @@ namespace Torchwright.Runtime.Capture;
 /// (the tensor's implementation pointer, then the "engaged" flag; borrowed, so no reference count changes), and
 /// room for the returned tuple of references. The tensors must outlive it: the graph keeps them.
 /// </summary>
-internal sealed unsafe class LayerNormArguments : IDisposable
+internal sealed unsafe class LayerNormArguments : NativeArguments
 {
-    private IntPtr memory;
-
-    public LayerNormArguments(long width, Tensor? weight, Tensor? bias)
+    // width (8) | weight optional (16) | bias optional (16) | returned tuple (24)
+    public LayerNormArguments(long width, Tensor? weight, Tensor? bias) : base(64)
     {
-        // width (8) | weight optional (16) | bias optional (16) | returned tuple (24)
-        memory = Marshal.AllocHGlobal(64);
-        new Span<byte>((void*)memory, 64).Clear();
-        *(long*)memory = width;
-        Borrow(Weight, weight);
-        Borrow(Bias, bias);
+        *(long*)Memory = width;
+        BorrowOptional(Weight, weight);
+        BorrowOptional(Bias, bias);
     }
 
-    public IntPtr Shape => memory;
+    public IntPtr Shape => Memory;
 
-    public IntPtr Weight => memory + 8;
+    public IntPtr Weight => Memory + 8;
 
-    public IntPtr Bias => memory + 24;
+    public IntPtr Bias => Memory + 24;
 
-    public IntPtr Result => memory + 40;
-
-    public void Dispose()
-    {
-        if (memory != IntPtr.Zero)
-        {
-            Marshal.FreeHGlobal(memory);
-            memory = IntPtr.Zero;
-        }
-    }
-
-    // An at::Tensor is one pointer to its implementation; TorchSharp's handle points to an at::Tensor.
-    private static void Borrow(IntPtr optional, Tensor? tensor)
-    {
-        if (tensor is not null)
-        {
-            *(IntPtr*)optional = *(IntPtr*)tensor.Handle;
-            *(byte*)(optional + 8) = 1;
-        }
-    }
+    public IntPtr Result => Memory + 40;
 }
