@@ -41,7 +41,7 @@ internal static class OneDnnVerdicts
     {
         using var scope = NewDisposeScope();
         using var mode = gradients ? enable_grad() : no_grad();
-        var generator = new Generator(CheckSeed); // its own stream: the global one is the user's
+        using var generator = new Generator(CheckSeed); // its own stream: the global one is the user's
         var input = randn(new[] { rows, inFeatures }, generator: generator).requires_grad_(gradients);
         var weight = randn(new[] { outFeatures, inFeatures }, generator: generator).mul_(1.0 / System.Math.Sqrt(inFeatures)).requires_grad_(gradients);
         var bias = withBias ? randn(new[] { outFeatures }, generator: generator).requires_grad_(gradients) : null;

@@ -92,7 +92,8 @@ public static partial class CaptureLayers
             using var weightRows = weight.narrow(0, start, width);
             using var biasPart = bias?.narrow(0, start, width);
             using var targetColumns = target.narrow(1, start, width);
-            using var batched = targetColumns.unsqueeze(0).unsqueeze(2);
+            using var leading = targetColumns.unsqueeze(0);
+            using var batched = leading.unsqueeze(2);
             parts.Add((
                 graph.Keep(weightRows.view(width, inFeatures, 1, 1)),
                 graph.Own(new ConvolutionArguments(biasPart is null ? null : graph.Keep(biasPart.alias()))),
