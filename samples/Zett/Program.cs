@@ -18,8 +18,8 @@ namespace Torchwright.Samples.Zett;
 /// its own with predicted embeddings, GPT-2 with twice the merges (held out) and <c>cl100k_base</c> restricted to
 /// the tokens of the evaluation text — printing tokens per byte and bits per byte before and after as a table (the
 /// held-out tokenizer also after continued training of its rows), then dynamic tokenization at a fifth fewer
-/// tokens, with the hypernetwork's rows and with rows fitted on training text. Writes metrics, loss plots and a
-/// summary under artifacts/zett/.
+/// tokens, with the rows of the dynamic-tokenization hypernetwork, of the transfer hypernetwork, and fitted on training
+/// text. Writes metrics, loss plots and a summary under artifacts/zett/.
 /// </summary>
 internal static class Program
 {
@@ -37,7 +37,7 @@ internal static class Program
         var settings = new ZettSettings { OutputDirectory = output, TransferSteps = options.Steps };
         if (quick)
         {
-            settings = settings with { ModelSteps = 150, IdentitySteps = 60 };
+            settings = settings with { ModelSteps = 150, IdentitySteps = 60, DynamicSteps = 200 };
         }
         AnsiConsole.MarkupLine($"[bold]ZeTT[/]: base model on GPT-2's first {settings.OriginalMerges} merges, then a hypernetwork ({(quick ? "quick" : "full")} run)");
         using var zett = ZettExperiment.Run(settings, showProgress: true);
@@ -104,8 +104,8 @@ internal static class Program
         AnsiConsole.Write(table);
         var dynamic = MeasureDynamic(zett, cache, chunks, zett.EvaluationChunks(128).Skip(64).ToList(), fitSteps: quick ? 200 : new RowFittingOptions().Steps);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"dynamic tokenization, m = {dynamic.Merges} merges per batch of {DynamicBatch}: {dynamic.Reduction:P1} fewer tokens, bits/byte {dynamic.Before:F4} -> {dynamic.After:F4} ({dynamic.After / dynamic.Before:F3}x) with the hypernetwork's rows, "
-            + $"{dynamic.AfterFitted:F4} ({dynamic.AfterFitted / dynamic.Before:F3}x) with rows fitted {dynamic.FitSteps} steps on training text"));
+            $"dynamic tokenization, m = {dynamic.Merges} merges per batch of {DynamicBatch}: {dynamic.Reduction:P1} fewer tokens, bits/byte {dynamic.Before:F4} -> {dynamic.After:F4} ({dynamic.After / dynamic.Before:F3}x) with the dynamic-tokenization hypernetwork's rows, "
+            + $"{dynamic.AfterTransfer:F4} ({dynamic.AfterTransfer / dynamic.Before:F3}x) with the transfer hypernetwork's, {dynamic.AfterFitted:F4} ({dynamic.AfterFitted / dynamic.Before:F3}x) with rows fitted {dynamic.FitSteps} steps on training text"));
         var summary = Path.Combine(output, "summary.json");
         File.WriteAllText(summary, JsonSerializer.Serialize(new { quick, settings = settings with { OutputDirectory = null }, rows, dynamic }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(summary)}, metrics and loss plots under {Markup.Escape(output)}");
@@ -128,7 +128,8 @@ internal static class Program
     private const int DynamicBatch = 16;
 
     // Dynamic tokenization at a fifth fewer tokens: m from a merges→length table measured on other chunks; the
-    // merged tokens' rows from the hypernetwork, then fitted on training text (continued training).
+    // rows from the dynamic-tokenization hypernetwork, from the transfer hypernetwork (its cache), and fitted on training
+    // text from the transfer hypernetwork's (continued training).
     private static DynamicRow MeasureDynamic(ZettExperiment zett, EmbeddingCache cache, List<string> chunks, List<string> tableChunks, int fitSteps)
     {
         var merges = MergeTable.Measure(zett.Original, TextChunks.InBatches(tableChunks, DynamicBatch), 200).MergesFor(0.21);
@@ -137,15 +138,18 @@ internal static class Program
             new RowFittingOptions { Steps = fitSteps, Merges = merges, ShowProgress = true });
         using (fitted)
         {
+            var dynamicCache = new EmbeddingCache(zett.DynamicHypernetwork, zett.Model, zett.Original);
             var scores = TextChunks.InBatches(chunks, DynamicBatch).Select(batch => (Before: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, 0, OriginalTokenRows.Own),
-                After: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges),
+                After: DynamicTokenization.Score(zett.Model, zett.Original, dynamicCache, batch, merges),
+                Transfer: DynamicTokenization.Score(zett.Model, zett.Original, cache, batch, merges),
                 Fitted: DynamicTokenization.Score(zett.Model, zett.Original, fitted, batch, merges))).ToList();
             return new DynamicRow(merges, 1 - (double)scores.Sum(s => s.After.TokensAfter) / scores.Sum(s => s.After.TokensBefore),
-                scores.Average(s => s.Before.BitsPerByte), scores.Average(s => s.After.BitsPerByte), fitSteps, scores.Average(s => s.Fitted.BitsPerByte));
+                scores.Average(s => s.Before.BitsPerByte), scores.Average(s => s.After.BitsPerByte), scores.Average(s => s.Transfer.BitsPerByte),
+                fitSteps, scores.Average(s => s.Fitted.BitsPerByte));
         }
     }
 
-    private sealed record DynamicRow(int Merges, double Reduction, double Before, double After, int FitSteps, double AfterFitted);
+    private sealed record DynamicRow(int Merges, double Reduction, double Before, double After, double AfterTransfer, int FitSteps, double AfterFitted);
 
     private sealed record Row(string Tokenizer, string Embeddings, int Vocabulary, double TokensPerByte, double BitsPerByte);
 }

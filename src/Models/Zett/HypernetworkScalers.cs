@@ -33,6 +33,15 @@ public static class HypernetworkScalers
         var scale = sourceStd / predictedStd;
         parameters["out_scaler_log_scale.weight"].copy_(scale.log());
         parameters["out_scaler_shift.weight"].copy_(sourceMean - predictedMean * scale);
+        Freeze(hypernetwork);
+    }
+
+    /// <summary>Turns the scalers' gradients off, as <see cref="Fit"/> leaves them (for a copy of a fitted hypernetwork).</summary>
+    /// <param name="hypernetwork">A hypernetwork whose scalers hold fitted values.</param>
+    public static void Freeze(ZettHypernetwork hypernetwork)
+    {
+        ArgumentNullException.ThrowIfNull(hypernetwork);
+        var parameters = hypernetwork.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var name in new[] { "in_scaler_log_scale", "in_scaler_shift", "out_scaler_log_scale", "out_scaler_shift" })
         {
             parameters[name + ".weight"].requires_grad = false;

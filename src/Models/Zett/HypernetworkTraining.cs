@@ -38,29 +38,41 @@ public static class HypernetworkTraining
         var transfer = Trainer.Run(hypernetwork, step =>
         {
             var chunks = TextChunks.Sample(text, settings.BatchSize, settings.ChunkLength, step.Random);
-            var sampled = sampler.Sample(chunks, step.Random);
-            using var batch = sampled.Batch(model.Config.Context);
-            using var pieces = TokenPieces.Decompose(original, sampled.Tokens, hypernetwork.Config.MaxPieces);
-            var predicted = VocabularyEmbeddings.FromPredicted(HypernetworkPrediction.Run(hypernetwork, pieces, source));
-            if (settings.TokenPriors)
-            {
-                predicted = predicted with { Priors = TokenPriors.FromSequences(sampled.Sequences, sampled.Tokens.Count, settings.PriorPseudoCounts) };
-            }
-            var lmLoss = LanguageModelScoring.Loss(model, predicted, batch);
-            var single = Enumerable.Range(0, pieces.Counts.Length).Where(t => pieces.Counts[t] == 1).Select(t => (long)t).ToArray();
-            if (single.Length == 0)
-            {
-                return lmLoss;
-            }
-            using var rows = tensor(single);
-            var originalIds = pieces.Ids.select(1, 0).index_select(0, rows);
-            var lexical = SquaredDistance(predicted.Input.index_select(0, rows), predicted.Output.index_select(0, rows), source.index_select(0, originalIds));
-            step.Report("lm", lmLoss.item<float>());
-            step.Report("lexical", lexical.item<float>());
-            return lmLoss + settings.LexicalWeight * lexical;
+            return SampledLoss(hypernetwork, model, original, source, sampler.Sample(chunks, step.Random), step,
+                settings.TokenPriors ? settings.PriorPseudoCounts : null, settings.LexicalWeight);
         }, Options(settings.HypernetworkLearningRate, settings, settings.TransferSteps, "zett-transfer", showProgress));
         hypernetwork.eval();
         return (hypernetwork, identity, transfer);
+    }
+
+    /// <summary>
+    /// One step's loss on a batch tokenized by <paramref name="sampled"/>: every row of its vocabulary predicted, the frozen
+    /// model's next-token cross-entropy with softmax over that vocabulary (each token's log prior counted on the batch added
+    /// when <paramref name="priorPseudoCounts"/> is set), plus <paramref name="lexicalWeight"/> times
+    /// <see cref="SquaredDistance"/> over the tokens that are single original tokens.
+    /// </summary>
+    internal static Tensor SampledLoss(ZettHypernetwork hypernetwork, ZettLanguageModel model, BpeVocabulary original, Tensor source,
+        MergedTokenization sampled, TrainingStep step, double? priorPseudoCounts, double lexicalWeight)
+    {
+        using var batch = sampled.Batch(model.Config.Context);
+        using var pieces = TokenPieces.Decompose(original, sampled.Tokens, hypernetwork.Config.MaxPieces);
+        var predicted = VocabularyEmbeddings.FromPredicted(HypernetworkPrediction.Run(hypernetwork, pieces, source));
+        if (priorPseudoCounts is { } pseudoCounts)
+        {
+            predicted = predicted with { Priors = TokenPriors.FromSequences(sampled.Sequences, sampled.Tokens.Count, pseudoCounts) };
+        }
+        var lmLoss = LanguageModelScoring.Loss(model, predicted, batch);
+        var single = Enumerable.Range(0, pieces.Counts.Length).Where(t => pieces.Counts[t] == 1).Select(t => (long)t).ToArray();
+        if (lexicalWeight == 0 || single.Length == 0)
+        {
+            return lmLoss;
+        }
+        using var rows = tensor(single);
+        var originalIds = pieces.Ids.select(1, 0).index_select(0, rows);
+        var lexical = SquaredDistance(predicted.Input.index_select(0, rows), predicted.Output.index_select(0, rows), source.index_select(0, originalIds));
+        step.Report("lm", lmLoss.item<float>());
+        step.Report("lexical", lexical.item<float>());
+        return lmLoss + lexicalWeight * lexical;
     }
 
     /// <summary>
@@ -91,7 +103,7 @@ public static class HypernetworkTraining
         return SquaredDistance(predicted.Input, predicted.Output, source);
     }
 
-    private static TrainingOptions Options(double learningRate, ZettSettings settings, int steps, string name, bool showProgress) => new()
+    internal static TrainingOptions Options(double learningRate, ZettSettings settings, int steps, string name, bool showProgress) => new()
     {
         Steps = steps,
         LearningRate = learningRate,

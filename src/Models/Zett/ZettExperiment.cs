@@ -8,12 +8,12 @@ namespace Torchwright.Models.Zett;
 /// <summary>
 /// The whole tiny ZeTT setup, built in order: the corpus (<see cref="ZettCorpus"/>: texts, GPT-2's first merges
 /// as the original tokenizer, the tokenizer distribution), a base model trained on the original tokenizer and
-/// frozen, and a hypernetwork trained on the distribution.
+/// frozen, a hypernetwork trained on the distribution, and a copy of it trained on for dynamic tokenization.
 /// </summary>
 public sealed class ZettExperiment : IDisposable
 {
     private ZettExperiment(ZettCorpus corpus, ZettLanguageModel model, TrainingResult modelTraining, ZettHypernetwork hypernetwork,
-        TrainingResult identity, TrainingResult transfer)
+        TrainingResult identity, TrainingResult transfer, ZettHypernetwork dynamicHypernetwork, TrainingResult? dynamic)
     {
         Corpus = corpus;
         Original = corpus.Sampler.Original();
@@ -22,6 +22,8 @@ public sealed class ZettExperiment : IDisposable
         Hypernetwork = hypernetwork;
         IdentityTraining = identity;
         TransferTraining = transfer;
+        DynamicHypernetwork = dynamicHypernetwork;
+        DynamicTraining = dynamic;
     }
 
     /// <summary>Trains everything.</summary>
@@ -33,7 +35,12 @@ public sealed class ZettExperiment : IDisposable
         var corpus = ZettCorpus.Create(settings);
         var (model, modelTraining) = BaseModelTraining.Train(settings, corpus.Sampler.Original(), corpus.TrainingText, showProgress);
         var (hypernetwork, identity, transfer) = HypernetworkTraining.Train(settings, model, corpus.Sampler, corpus.TrainingText, showProgress);
-        return new ZettExperiment(corpus, model, modelTraining, hypernetwork, identity, transfer);
+        if (settings.DynamicSteps == 0)
+        {
+            return new ZettExperiment(corpus, model, modelTraining, hypernetwork, identity, transfer, hypernetwork, null);
+        }
+        var (dynamicHypernetwork, dynamic) = DynamicHypernetworkTraining.Train(settings, model, corpus.Sampler.Original(), hypernetwork, corpus.TrainingText, showProgress);
+        return new ZettExperiment(corpus, model, modelTraining, hypernetwork, identity, transfer, dynamicHypernetwork, dynamic);
     }
 
     /// <summary>Texts and tokenizers.</summary>
@@ -68,6 +75,13 @@ public sealed class ZettExperiment : IDisposable
 
     /// <summary>The training over sampled tokenizers.</summary>
     public TrainingResult TransferTraining { get; }
+
+    /// <summary>The hypernetwork dynamic tokenization takes its rows from (<see cref="DynamicHypernetworkTraining"/>);
+    /// <see cref="Hypernetwork"/> itself when the settings skip that phase.</summary>
+    public ZettHypernetwork DynamicHypernetwork { get; }
+
+    /// <summary>Its training, or null when skipped.</summary>
+    public TrainingResult? DynamicTraining { get; }
 
     /// <summary>Evaluation chunks: consecutive pieces of <see cref="EvaluationText"/>.</summary>
     /// <param name="count">How many.</param>
@@ -104,10 +118,14 @@ public sealed class ZettExperiment : IDisposable
         return LanguageModelScoring.BitsPerByte(Model, embeddings, batch);
     }
 
-    /// <summary>Releases both networks.</summary>
+    /// <summary>Releases the networks.</summary>
     public void Dispose()
     {
         Model.Dispose();
         Hypernetwork.Dispose();
+        if (!ReferenceEquals(DynamicHypernetwork, Hypernetwork))
+        {
+            DynamicHypernetwork.Dispose();
+        }
     }
 }

@@ -56,6 +56,19 @@ public sealed record ZettSettings
     /// <summary>Peak learning rate of the hypernetwork.</summary>
     public double HypernetworkLearningRate { get; init; } = 3e-3;
 
+    /// <summary>Steps of the dynamic-tokenization hypernetwork (<see cref="DynamicHypernetworkTraining"/>), trained on from the
+    /// transfer phase's; 0 skips it. Default 2,000.</summary>
+    public int DynamicSteps { get; init; } = 2000;
+
+    /// <summary>Peak learning rate of the dynamic-tokenization phase. Default 1.5e-3.</summary>
+    public double DynamicLearningRate { get; init; } = 1.5e-3;
+
+    /// <summary>The fewest merges a dynamic-tokenization training batch gets. Default 20.</summary>
+    public int DynamicMinMerges { get; init; } = 20;
+
+    /// <summary>The most merges a dynamic-tokenization training batch gets (m is drawn uniformly between the two). Default 80.</summary>
+    public int DynamicMaxMerges { get; init; } = 80;
+
     /// <summary>λ_lex, the weight of the lexical MSE.</summary>
     public double LexicalWeight { get; init; } = 0.5;
 

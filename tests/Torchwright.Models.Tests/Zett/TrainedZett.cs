@@ -4,7 +4,7 @@ using Torchwright.Models.Zett;
 namespace Torchwright.Models.Tests.Zett;
 
 /// <summary>
-/// The tiny ZeTT setup (base model, hypernetwork), trained once when the collection starts (about 50 s on one
+/// The tiny ZeTT setup (base model, both hypernetworks), trained once when the collection starts (about 2.5 min on one
 /// thread) and shared by the ZeTT tests, so that no single test carries the training.
 /// </summary>
 public sealed class TrainedZett : IDisposable

@@ -25,7 +25,7 @@ public class ZettIdentityTests(TrainedZett trained, ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mean cos(Ê_in, E_in) {cosineIn.item<float>():F4}, mean cos(Ê_out, E_out) {cosineOut.item<float>():F4}; bits/byte original {lossOriginal:F4}, predicted {lossPredicted:F4}, ratio {lossPredicted / lossOriginal:F4}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training: base {zett.ModelTraining.SmoothedFinalLoss:F3} ({zett.ModelTraining.WallTime.TotalSeconds:F1}s), identity {zett.IdentityTraining.SmoothedFinalLoss:F4} ({zett.IdentityTraining.WallTime.TotalSeconds:F1}s), transfer {zett.TransferTraining.SmoothedFinalLoss:F3} ({zett.TransferTraining.WallTime.TotalSeconds:F1}s)"));
+            $"training: base {zett.ModelTraining.SmoothedFinalLoss:F3} ({zett.ModelTraining.WallTime.TotalSeconds:F1}s), identity {zett.IdentityTraining.SmoothedFinalLoss:F4} ({zett.IdentityTraining.WallTime.TotalSeconds:F1}s), transfer {zett.TransferTraining.SmoothedFinalLoss:F3} ({zett.TransferTraining.WallTime.TotalSeconds:F1}s), dynamic {zett.DynamicTraining?.SmoothedFinalLoss:F3} ({zett.DynamicTraining?.WallTime.TotalSeconds:F1}s)"));
         Assert.True(cosineIn.item<float>() >= 0.9f, $"mean input cosine {cosineIn.item<float>()} < 0.9");
         Assert.InRange(lossPredicted / lossOriginal, 0.95, 1.05);
     }
