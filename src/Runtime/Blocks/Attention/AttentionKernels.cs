@@ -74,7 +74,7 @@ internal static class AttentionKernels
     // glibc's default policy (its mmap threshold tops out at 32 MB), and the flash kernel, which never holds them, wins.
     private const long ExplicitScoresLimitBytes = 32L << 20;
 
-    // Below this many scores a low-precision forward spends more on the fp32 softmax's casts than the products save.
+    // Below this many scores a low-precision forward runs faster in the flash kernel (bf16, B=1, H=4, T=64: 77 µs against 83 µs).
     private const long SmallLowPrecisionScores = 1L << 18;
 
     /// <summary>
@@ -107,6 +107,12 @@ internal static class AttentionKernels
     {
         using var scope = NewDisposeScope();
         (key, value) = ShareHeads(options, key, value);
+        if (query.dtype != ScalarType.Float32 && !RecordsGradient(query, key, value))
+        {
+            // Low-precision products of the packed projection's strided views ran about 13 % slower than of copies
+            // (bf16, B=8, H=4, T=128, head width 64: 1.33 ms against 1.16 ms for the kernel, copies included).
+            (query, key, value) = (query.contiguous(), key.contiguous(), value.contiguous());
+        }
         var scores = query.matmul(key.transpose(-2, -1));
         if (options.Scaled)
         {
@@ -117,8 +123,10 @@ internal static class AttentionKernels
         {
             scores.add_(mask);
         }
+        // Low-precision scores: with gradients the softmax runs in fp32, as autocast does; without, in their own type, whose
+        // CPU kernel keeps the maximum and the sum in fp32 and rounds only the weights, which the next product rounds anyway.
         var weights = options.Softmax1 ? Softmax1(scores.to(ScalarType.Float32))
-            : scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.softmax(-1, ScalarType.Float32);
+            : scores.dtype == ScalarType.Float32 || !RecordsGradient(query, key, value) ? scores.softmax(-1) : scores.softmax(-1, ScalarType.Float32);
         weights = nn.functional.dropout(weights.to(value.dtype), options.Dropout, training);
         return SilenceBlindQueries(weights.matmul(value), plan).MoveToOuterDisposeScope();
     }
