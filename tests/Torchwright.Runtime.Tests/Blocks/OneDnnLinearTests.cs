@@ -67,15 +67,8 @@ public class OneDnnLinearTests
         var layer = new Linear(128, 1024);
         using var generator = new Generator(14);
         var input = randn(new long[] { 8192, 128 }, generator: generator);
-        Tensor blas, forced;
-        using (LinearKernelChoice.Use(LinearKernel.Blas))
-        {
-            blas = layer.forward(input);
-        }
-        using (LinearKernelChoice.Use(LinearKernel.OneDnn))
-        {
-            forced = layer.forward(input);
-        }
+        var blas = Forward(layer, input, LinearKernel.Blas);
+        var forced = Forward(layer, input, LinearKernel.OneDnn);
         Assert.True(Identical(blas, forced), $"forced oneDNN on a shape it gets wrong differs from BLAS by {Relative(blas, forced):G3}");
     }
 
@@ -92,15 +85,8 @@ public class OneDnnLinearTests
             var input = randn(new long[] { rows, 256 }, generator: generator);
             var first = layer.forward(input);
             var again = layer.forward(input);
-            Tensor blas, oneDnn;
-            using (LinearKernelChoice.Use(LinearKernel.Blas))
-            {
-                blas = layer.forward(input);
-            }
-            using (LinearKernelChoice.Use(LinearKernel.OneDnn))
-            {
-                oneDnn = layer.forward(input);
-            }
+            var blas = Forward(layer, input, LinearKernel.Blas);
+            var oneDnn = Forward(layer, input, LinearKernel.OneDnn);
             Assert.True(Identical(first, again), $"{rows} rows: the first two calls differ");
             Assert.True(Identical(oneDnn, blas) != expectOneDnn, "the two kernels should differ in rounding exactly when oneDNN runs");
             Assert.True(Identical(first, expectOneDnn ? oneDnn : blas), $"{rows} rows did not run on {(expectOneDnn ? "oneDNN" : "BLAS")}");
@@ -119,14 +105,16 @@ public class OneDnnLinearTests
         {
             var input = randn(new long[] { 1024 + 16 * k, 320 }, generator: generator);
             var automatic = layer.forward(input);
-            Tensor blas;
-            using (LinearKernelChoice.Use(LinearKernel.Blas))
-            {
-                blas = layer.forward(input);
-            }
+            var blas = Forward(layer, input, LinearKernel.Blas);
             var expectOneDnn = k < 8;
             Assert.True(Identical(automatic, blas) != expectOneDnn, $"row count {k + 1} ran on {(expectOneDnn ? "BLAS, not oneDNN" : "oneDNN, not BLAS")}");
         }
+    }
+
+    private static Tensor Forward(Linear layer, Tensor input, LinearKernel kernel)
+    {
+        using var choice = LinearKernelChoice.Use(kernel);
+        return layer.forward(input);
     }
 
     private static (Tensor Output, Tensor[] Grads) Run(Linear layer, Tensor input, Tensor outputGrad, LinearKernel kernel)
