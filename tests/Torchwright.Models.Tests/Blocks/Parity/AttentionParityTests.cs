@@ -27,6 +27,14 @@ public class AttentionParityTests
         => Check(new AttentionOptions { Dim = D, Heads = 4, Causal = causal }, new[] { Input(1, B, T, D) },
             (a, i) => a.forward(i[0]), (o, w, i) => IndependentAttention.Run(o, w, i[0]));
 
+    // Heads 12 wide see 20 keys: the kernels scale the queries, not the scores, by 1/√12, which no power of two rounds exactly.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Queries_scaled_instead_of_scores_when_keys_outnumber_the_head_width(bool causal)
+        => Check(new AttentionOptions { Dim = 24, Heads = 2, Causal = causal }, new[] { Input(11, B, 20, 24) },
+            (a, i) => a.forward(i[0]), (o, w, i) => IndependentAttention.Run(o, w, i[0]));
+
     [Fact]
     public void Key_padding_hides_padded_keys()
     {
