@@ -7,7 +7,7 @@ namespace Torchwright.Runtime.Blocks;
 /// <param name="Allowed">Which keys each query may see, broadcastable to <c>[B,1,T,S]</c>; null when all (or when <paramref name="CausalOnly"/>).</param>
 /// <param name="CausalOnly">Plain causal masking with nothing else: kernels may use the causal flag instead of a tensor.</param>
 /// <param name="OwnsAllowed">Whether <paramref name="Allowed"/> was built for this call (and is disposed with the plan) rather than cached.</param>
-/// <param name="Additive">The cached additive form of a shape-only <paramref name="Allowed"/> (0 or a large negative number), when asked for.</param>
+/// <param name="Additive">The cached additive form of a shape-only <paramref name="Allowed"/> (0 where allowed, −∞ or a large negative number elsewhere), when asked for.</param>
 internal readonly record struct MaskPlan(Tensor? Allowed, bool CausalOnly, bool OwnsAllowed, Tensor? Additive = null) : IDisposable
 {
     public void Dispose()
@@ -91,7 +91,11 @@ internal sealed class AttentionMasks
                 return cached.Mask;
             }
             using var scope = NewDisposeScope();
-            var mask = AttentionKernels.AdditiveMask(allowed, null, type)!;
+            // −∞ where every query sees some key: libtorch's vector exp takes a slow path for large finite negative
+            // inputs (−1e9 − max) but not for −∞, and the weights are the same exact zeros. A query that sees no key
+            // keeps the finite score, so that its softmax stays defined.
+            var hidden = allowed.any(-1).all().item<bool>() ? double.NegativeInfinity : Attention.HiddenScore;
+            var mask = where(allowed, zeros(1, type, allowed.device), full(1, hidden, type, allowed.device));
             additive = (mask.DetachFromDisposeScope(), allowed, type);
             return additive.Value.Mask;
         }
