@@ -91,9 +91,10 @@ internal sealed class AttentionMasks
                 return cached.Mask;
             }
             using var scope = NewDisposeScope();
-            // −∞ where every query sees some key: libtorch's vector exp takes a slow path for large finite negative
-            // inputs (−1e9 − max) but not for −∞, and the weights are the same exact zeros. A query that sees no key
-            // keeps the finite score, so that its softmax stays defined.
+            // −∞ where every query sees some key, as capture plans' causal masks hold: the weights are the same exact
+            // zeros, but libtorch's vector exp takes a slow path for large finite negative inputs (−1e9 − max: 9–16 ns
+            // a value against 3–5 ns for −∞ and 0.8 for ordinary scores). A query that sees no key keeps the finite
+            // score, so that its softmax stays defined.
             var hidden = allowed.any(-1).all().item<bool>() ? double.NegativeInfinity : Attention.HiddenScore;
             var mask = where(allowed, zeros(1, type, allowed.device), full(1, hidden, type, allowed.device));
             additive = (mask.DetachFromDisposeScope(), allowed, type);
