@@ -319,11 +319,11 @@ internal static class AttentionKernels
     }
 
     /// <summary>
-    /// 0 where <paramref name="allowed"/> is true, a large negative score elsewhere, plus <paramref name="bias"/>; null when
-    /// neither is given. <paramref name="cachedAllowed"/>, the additive form of <paramref name="allowed"/> made earlier,
-    /// is used instead of building it when its element type matches.
+    /// 0 where <paramref name="allowed"/> is true, <paramref name="hiddenScore"/> (by default a large negative score)
+    /// elsewhere, plus <paramref name="bias"/>; null when neither is given. <paramref name="cachedAllowed"/>, the additive
+    /// form of <paramref name="allowed"/> made earlier, is used instead of building it when its element type matches.
     /// </summary>
-    internal static Tensor? AdditiveMask(Tensor? allowed, Tensor? bias, ScalarType dtype, Tensor? cachedAllowed = null)
+    internal static Tensor? AdditiveMask(Tensor? allowed, Tensor? bias, ScalarType dtype, Tensor? cachedAllowed = null, double hiddenScore = Hidden)
     {
         if (allowed is null)
         {
@@ -336,7 +336,7 @@ internal static class AttentionKernels
         }
         else
         {
-            var hidden = zeros(1, dtype: dtype, device: allowed.device).fill_(Hidden);
+            var hidden = zeros(1, dtype: dtype, device: allowed.device).fill_(hiddenScore);
             var open = zeros(1, dtype: dtype, device: allowed.device);
             additive = where(allowed, open, hidden);
         }

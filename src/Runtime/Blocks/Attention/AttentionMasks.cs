@@ -96,7 +96,7 @@ internal sealed class AttentionMasks
             // a value against 3–5 ns for −∞ and 0.8 for ordinary scores). A query that sees no key keeps the finite
             // score, so that its softmax stays defined.
             var hidden = allowed.any(-1).all().item<bool>() ? double.NegativeInfinity : Attention.HiddenScore;
-            var mask = where(allowed, zeros(1, type, allowed.device), full(1, hidden, type, allowed.device));
+            var mask = AttentionKernels.AdditiveMask(allowed, null, type, hiddenScore: hidden)!;
             additive = (mask.DetachFromDisposeScope(), allowed, type);
             return additive.Value.Mask;
         }
