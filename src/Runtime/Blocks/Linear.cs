@@ -61,15 +61,18 @@ public sealed class Linear : Block, IPrecisionAware
         var type = Precisions.ComputeType(Precision);
         if (input.dtype == type && weight.dtype == type)
         {
-            return type == ScalarType.Float32 && OneDnnProducts.Applies(input, weight, bias, InFeatures, OutFeatures)
-                ? OneDnnProducts.Linear(input, weight, bias)
-                : nn.functional.linear(input, weight, bias);
+            return Multiply(input, weight, bias);
         }
         using var typedInput = input.dtype == type ? input.alias() : input.to(type);
         using var typedWeight = weightCast.Get(weight, type, CastCaches.Enabled);
         using var typedBias = bias is null ? null : biasCast.Get(bias, type, CastCaches.Enabled);
-        return nn.functional.linear(typedInput, typedWeight, typedBias);
+        return Multiply(typedInput, typedWeight, typedBias);
     }
+
+    private Tensor Multiply(Tensor input, Tensor weight, Tensor? bias) =>
+        OneDnnProducts.Route(input, weight, bias, InFeatures, OutFeatures) is { } route
+            ? OneDnnProducts.Linear(route, input, weight, bias)
+            : nn.functional.linear(input, weight, bias);
 
     /// <inheritdoc/>
     protected override Tensor Reference(Tensor input)

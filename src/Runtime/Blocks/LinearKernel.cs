@@ -2,17 +2,19 @@ using System;
 
 namespace Torchwright.Runtime.Blocks;
 
-/// <summary>The kernel an fp32 <see cref="Linear"/> layer's fused path multiplies with.</summary>
+/// <summary>The kernel a <see cref="Linear"/> layer's fused path multiplies with.</summary>
 public enum LinearKernel
 {
-    /// <summary>oneDNN for contiguous CPU products of at least 24·2²⁰ (about 25M) multiply-adds, BLAS (<c>linear</c>)
-    /// for the rest.</summary>
+    /// <summary>oneDNN for contiguous CPU products with more than one libtorch thread: its inner product (fp32, bf16)
+    /// from 8·2²⁰ multiply-adds when no gradients are recorded, its 1×1 convolution (fp32) from 24·2²⁰ when they are;
+    /// <c>linear</c> for the rest.</summary>
     Automatic,
 
-    /// <summary>TorchSharp's <c>linear</c>: the BLAS libtorch was built with (MKL on x64).</summary>
+    /// <summary>TorchSharp's <c>linear</c>: the BLAS libtorch was built with (MKL on x64; oneDNN's matmul for bf16).</summary>
     Blas,
 
-    /// <summary>oneDNN's 1×1 convolution over a channels-last view, wherever the input allows it, whatever the size.</summary>
+    /// <summary>oneDNN wherever the input allows it, whatever the size: its inner product without gradients, its 1×1
+    /// convolution over a channels-last view (fp32) with them.</summary>
     OneDnn,
 }
 

@@ -29,7 +29,7 @@ public static partial class CaptureLayers
         }
         RequireFloat32("Linear", input);
         var blas = BlasStep(graph, layer, input, output, accumulate);
-        if (OneDnnProducts.Applies(input, layer.weight, layer.bias, layer.InFeatures, layer.OutFeatures))
+        if (OneDnnProducts.ConvolutionApplies(input, layer.weight, layer.bias, layer.InFeatures, layer.OutFeatures))
         {
             // oneDNN's kernel, and so its check, depend on the thread count: under another count the step runs on BLAS.
             var threads = get_num_threads();

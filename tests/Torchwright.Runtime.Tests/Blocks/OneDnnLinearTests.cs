@@ -9,9 +9,10 @@ using static TorchSharp.torch;
 namespace Torchwright.Runtime.Tests.Blocks;
 
 /// <summary>
-/// fp32 <see cref="Linear"/> layers can multiply through oneDNN (a 1×1 convolution over a channels-last view). Its
-/// outputs and gradients match BLAS's, including the channel pairs on which oneDNN 3.7.1 would die of a division by
-/// zero (the process would not survive to report a failure), and a shape it computes wrongly is left to BLAS.
+/// <see cref="Linear"/> layers can multiply through oneDNN: a 1×1 convolution over a channels-last view when gradients
+/// are recorded (fp32), its inner product when not (fp32 and bf16). Outputs and gradients match BLAS's, including the
+/// channel pairs on which oneDNN 3.7.1 would die of a division by zero (the process would not survive to report a
+/// failure), and a shape its convolution computes wrongly is left to BLAS.
 /// </summary>
 public class OneDnnLinearTests
 {
@@ -58,18 +59,62 @@ public class OneDnnLinearTests
     }
 
     [Fact]
-    public void A_shape_onednn_computes_wrongly_runs_on_blas()
+    public void A_shape_the_convolution_computes_wrongly_runs_on_blas_and_the_inner_product_gets_right()
     {
-        // oneDNN 3.7.1 returns a wrong forward for 8,192 rows of 128 → 1,024 (measured: relative error about 0.5).
+        // oneDNN 3.7.1's convolution returns a wrong forward for 8,192 rows of 128 → 1,024 (relative error about 0.5).
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
         manual_seed(13);
         var layer = new Linear(128, 1024);
         using var generator = new Generator(14);
         var input = randn(new long[] { 8192, 128 }, generator: generator);
         var blas = Forward(layer, input, LinearKernel.Blas);
-        var forced = Forward(layer, input, LinearKernel.OneDnn);
-        Assert.True(Identical(blas, forced), $"forced oneDNN on a shape it gets wrong differs from BLAS by {Relative(blas, forced):G3}");
+        var convolution = Forward(layer, input, LinearKernel.OneDnn); // parameters record gradients: the convolution's route
+        Assert.True(Identical(blas, convolution), $"forced oneDNN convolution on a shape it gets wrong differs from BLAS by {Relative(blas, convolution):G3}");
+
+        using var _ = no_grad();
+        var innerProduct = Forward(layer, input, LinearKernel.OneDnn); // for this shape oneDNN's inner product calls BLAS itself
+        Assert.True(Relative(blas, innerProduct) < Tolerance, $"the inner product differs from BLAS by {Relative(blas, innerProduct):G3}");
+    }
+
+    [Fact]
+    public void Without_gradients_the_inner_product_matches_blas_and_with_them_it_is_not_taken()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(19);
+        var layer = new Linear(256, 1024);
+        using var generator = new Generator(20);
+        var input = randn(new long[] { 2, 512, 256 }, generator: generator);
+        Tensor blas, automatic;
+        using (no_grad())
+        {
+            blas = Forward(layer, input, LinearKernel.Blas);
+            automatic = layer.forward(input);
+        }
+        Assert.False(Identical(blas, automatic), "the inner product was not used without gradients");
+        Assert.True(Relative(blas, automatic) < Tolerance, $"the inner product differs from BLAS by {Relative(blas, automatic):G3}");
+
+        var recorded = layer.forward(input); // records gradients for the weights: never the inner product
+        Assert.True(recorded.requires_grad);
+        Assert.False(Identical(recorded.detach(), automatic), "the recorded forward gave the inner product's bits");
+    }
+
+    [Fact]
+    public void Bf16_products_without_gradients_take_the_inner_product_within_bf16_rounding()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        manual_seed(21);
+        var layer = new Linear(512, 1536) { Precision = Precision.BFloat16Mixed };
+        using var generator = new Generator(22);
+        var input = randn(new long[] { 2048, 512 }, generator: generator);
+        var blas = Forward(layer, input, LinearKernel.Blas);
+        var automatic = layer.forward(input);
+        Assert.Equal(ScalarType.BFloat16, automatic.dtype);
+        Assert.False(Identical(blas, automatic), "the bf16 inner product gave linear's bits exactly; it was not used");
+        var exact = nn.functional.linear(input.to(ScalarType.BFloat16).@float(), layer.weight.to(ScalarType.BFloat16).@float(), layer.bias!.to(ScalarType.BFloat16).@float());
+        var error = Relative(exact, automatic.@float());
+        output.WriteLine($"bf16 inner product against an fp32 product of the same bf16 values: relative error {error:G3}");
+        Assert.True(error < 1e-2, $"the bf16 inner product is off by {error:G3}");
     }
 
     [Fact]
@@ -80,7 +125,7 @@ public class OneDnnLinearTests
         manual_seed(15);
         var layer = new Linear(256, 768);
         using var generator = new Generator(16);
-        foreach (var (rows, expectOneDnn) in new[] { (64, false), (1024, true) }) // 12.6M and 201M multiply-adds
+        foreach (var (rows, expectOneDnn) in new[] { (16, false), (1024, true) }) // 3.1M and 201M multiply-adds
         {
             var input = randn(new long[] { rows, 256 }, generator: generator);
             var first = layer.forward(input);
@@ -88,7 +133,7 @@ public class OneDnnLinearTests
             var blas = Forward(layer, input, LinearKernel.Blas);
             var oneDnn = Forward(layer, input, LinearKernel.OneDnn);
             Assert.True(Identical(first, again), $"{rows} rows: the first two calls differ");
-            Assert.True(Identical(oneDnn, blas) != expectOneDnn, "the two kernels should differ in rounding exactly when oneDNN runs");
+            Assert.False(Identical(oneDnn, blas), $"{rows} rows: forced oneDNN gave BLAS's bits exactly");
             Assert.True(Identical(first, expectOneDnn ? oneDnn : blas), $"{rows} rows did not run on {(expectOneDnn ? "oneDNN" : "BLAS")}");
         }
     }
