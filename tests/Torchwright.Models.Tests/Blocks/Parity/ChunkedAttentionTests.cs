@@ -55,7 +55,7 @@ public class ChunkedAttentionTests(ITestOutputHelper output)
         {
             Assert.True(automatic.eq(forced).all().item<bool>(), "fp32 causal inference past 32 MB did not run the chunked kernel");
             var difference = (automatic - flash).abs().max().item<float>();
-            output.WriteLine($"fp32, {Length} positions in blocks of 128 (the last one partial): largest |chunked − flash| = {difference:G3}");
+            output.WriteLine($"fp32, {Length} positions in query blocks (the last one partial): largest |chunked − flash| = {difference:G3}");
             Assert.True(difference < 1e-5, $"causal query blocks differ from the flash kernel by {difference:G3}");
         }
     }
