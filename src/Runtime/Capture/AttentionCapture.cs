@@ -10,7 +10,8 @@ public static partial class CaptureLayers
     /// Self-attention of the rows of <paramref name="input"/> (<c>[B·T, dim]</c>), added into <paramref name="output"/>:
     /// one GEMM for Q, K and V, one batched product over every (batch, head) pair for the scores (the additive mask
     /// and <paramref name="scoreBias"/> copied in first, so the product adds onto them), the softmax in place, one
-    /// batched product for the weighted values, and the output projection added into the residual stream.
+    /// batched product for the weighted values, and the output projection added into the residual stream. The batched
+    /// products run on oneDNN's matmul where it takes them (<see cref="OneDnnMatmul"/>), otherwise on MKL.
     /// </summary>
     /// <param name="graph">The graph being recorded.</param>
     /// <param name="attention">The layer.</param>
@@ -52,7 +53,9 @@ public static partial class CaptureLayers
         var masked = MaskInto(graph, scores, batch, heads, length, options.Causal, scoreBias);
         var (beta, zero, one) = (graph.NativeScalar(masked ? 1 : 0), graph.NativeScalar(0), graph.NativeScalar(1));
         var scale = graph.NativeScalar(options.Scaled ? 1 / Math.Sqrt(width) : 1);
-        graph.Add(() => LibTorchOperators.BatchedProductInto(scores, queries, keysTransposed, beta, scale));
+        Action scoresOnBlas = () => LibTorchOperators.BatchedProductInto(scores, queries, keysTransposed, beta, scale);
+        var scoresOnOneDnn = OneDnnMatmulStep(scores, queries, keysTransposed, masked ? 1 : 0, options.Scaled ? (float)(1 / Math.Sqrt(width)) : 1);
+        graph.Add(scoresOnOneDnn is null ? scoresOnBlas : OnRecordedThreads(scoresOnOneDnn, scoresOnBlas));
         if (options.Softmax1)
         {
             Softmax1InPlace(graph, scores);
@@ -63,7 +66,9 @@ public static partial class CaptureLayers
         }
 
         var attended = graph.Buffer(ScalarType.Float32, pairs, length, width);
-        graph.Add(() => LibTorchOperators.BatchedProductInto(attended, scores, values, zero, one));
+        Action attendedOnBlas = () => LibTorchOperators.BatchedProductInto(attended, scores, values, zero, one);
+        var attendedOnOneDnn = OneDnnMatmulStep(attended, scores, values, 0, 1);
+        graph.Add(attendedOnOneDnn is null ? attendedOnBlas : OnRecordedThreads(attendedOnOneDnn, attendedOnBlas));
         var merged = graph.Buffer(ScalarType.Float32, batch, length, heads, width);
         var mergeSource = graph.Keep(attended.view(batch, heads, length, width).permute(0, 2, 1, 3));
         graph.Add(() => merged.copy_(mergeSource));

@@ -7,7 +7,8 @@ namespace Torchwright.Runtime.Capture;
 
 public static partial class CaptureLayers
 {
-    /// <summary>Records a <see cref="Linear"/> layer: <c>[.., in] → [.., out]</c> as one <c>addmm_</c>.</summary>
+    /// <summary>Records a <see cref="Linear"/> layer: <c>[.., in] → [.., out]</c> as one product on oneDNN's matmul,
+    /// its convolution or MKL's <c>addmm_</c>, whichever applies first.</summary>
     /// <param name="graph">The graph being recorded.</param>
     /// <param name="layer">The layer.</param>
     /// <param name="input">Its input buffer.</param>
@@ -29,25 +30,51 @@ public static partial class CaptureLayers
         }
         RequireFloat32("Linear", input);
         var blas = BlasStep(graph, layer, input, output, accumulate);
+        if (OneDnnMatmulLinearStep(graph, layer, input, output, accumulate) is { } matmul)
+        {
+            graph.Add(OnRecordedThreads(matmul, blas));
+            return;
+        }
         if (OneDnnProducts.ConvolutionApplies(input, layer.weight, layer.bias, layer.InFeatures, layer.OutFeatures))
         {
-            // oneDNN's kernel, and so its check, depend on the thread count: under another count the step runs on BLAS.
-            var threads = get_num_threads();
-            var oneDnn = OneDnnStep(graph, layer, input, output, accumulate);
-            graph.Add(() =>
-            {
-                if (get_num_threads() == threads)
-                {
-                    oneDnn();
-                }
-                else
-                {
-                    blas();
-                }
-            });
+            graph.Add(OnRecordedThreads(OneDnnStep(graph, layer, input, output, accumulate), blas));
             return;
         }
         graph.Add(blas);
+    }
+
+    // The product on oneDNN's matmul, for products as large as the eager layer's inner product takes (OneDnnProducts):
+    // the weight read transposed as it lies, the bias copied into the output first (or added after, onto a residual),
+    // which the product then adds onto. Null when it does not apply.
+    private static Action? OneDnnMatmulLinearStep(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
+    {
+        if (get_num_threads() < 2 || LinearKernelChoice.Current == LinearKernel.Blas
+            || input.shape[0] * layer.InFeatures * layer.OutFeatures < OneDnnProducts.MinimumInnerProductMultiplyAdds)
+        {
+            return null;
+        }
+        var transposed = graph.Keep(graph.Weight(layer.weight).t());
+        var bias = layer.bias is null ? null : graph.Weight(layer.bias);
+        if (OneDnnMatmulStep(output, input, transposed, accumulate || bias is not null ? 1f : 0f, 1) is not { } product)
+        {
+            return null;
+        }
+        if (bias is null)
+        {
+            return product;
+        }
+        var one = graph.Scalar(1);
+        return accumulate
+            ? () =>
+            {
+                product();
+                output.add_(bias, one);
+            }
+            : () =>
+            {
+                output.copy_(bias);
+                product();
+            };
     }
 
     private static Action BlasStep(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)

@@ -193,7 +193,7 @@ internal static class AttentionKernels
     // the large ByteGpt forward), so low precision keeps whole rows.
     private const long CausalQueryBlock = 128;
 
-    // Inference blocks whose products run on oneDNN (OneDnnBatchedProducts), with contiguous keys and values: larger
+    // Inference blocks whose products run on oneDNN (OneDnnMatmul), with contiguous keys and values: larger
     // blocks make larger products. B=16, H=8, T=512, one layer: 42.0 ms against 43.4 with blocks of 128 and 57.3 for
     // MKL's blocks of 128 (paired rounds, scratch; T=512 then computes 75 % of the scores).
     private const long OneDnnCausalQueryBlock = 256;
@@ -220,7 +220,7 @@ internal static class AttentionKernels
         {
             return CausalBlockAttention.Run(query, key, value, plan.Additive!, scale, Math.Min(CausalQueryBlock, length)).MoveToOuterDisposeScope();
         }
-        var oneDnnBlocks = causalBlocks && OneDnnBatchedProducts.Available && !RecordsGradient(query, key, value);
+        var oneDnnBlocks = causalBlocks && OneDnnMatmul.Available && !RecordsGradient(query, key, value);
         var queryBlock = causalBlocks ? Math.Min(oneDnnBlocks ? OneDnnCausalQueryBlock : CausalQueryBlock, length) : length;
         // The queries are scaled once rather than every chunk's scores; in low precision, and in fp32 on oneDNN, the
         // chunks also multiply contiguous keys and values, not the packed projection's strided views (bf16, H=8, T=512,
@@ -234,7 +234,7 @@ internal static class AttentionKernels
         {
             (key, value) = (key.contiguous(), value.contiguous());
         }
-        Tensor Product(Tensor left, Tensor right) => oneDnnBlocks ? OneDnnBatchedProducts.Multiply(left, right) : left.matmul(right);
+        Tensor Product(Tensor left, Tensor right) => oneDnnBlocks ? OneDnnMatmul.Multiply(left, right) : left.matmul(right);
         var output = empty(new[] { batch, heads, length, options.HeadWidth }, value.dtype, value.device);
         for (long b = 0; b < batch; b++)
         {
