@@ -235,7 +235,8 @@ internal static class AttentionKernels
             (key, value) = (key.contiguous(), value.contiguous());
         }
         Tensor Product(Tensor left, Tensor right) => oneDnnBlocks ? OneDnnMatmul.Multiply(left, right) : left.matmul(right);
-        var output = empty(new[] { batch, heads, length, options.HeadWidth }, value.dtype, value.device);
+        // Laid out [B, T, H, hd] and seen as [B, H, T, hd]: the caller's merge of the heads is then a view, not a copy.
+        var output = empty(new[] { batch, length, heads, options.HeadWidth }, value.dtype, value.device).permute(0, 2, 1, 3);
         for (long b = 0; b < batch; b++)
         {
             for (long first = 0; first < heads; first += headsPerChunk)
