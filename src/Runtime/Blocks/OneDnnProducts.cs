@@ -20,7 +20,7 @@ internal static class OneDnnProducts
 
     /// <summary>Below this the inner product is not taken: with two threads 64 rows of 128 → 384 (3M multiply-adds) ran
     /// 0.8x of MKL, 256 rows of it (13M) 1.36x.</summary>
-    public const long MinimumInnerProductMultiplyAdds = 8L << 20;
+    private const long MinimumInnerProductMultiplyAdds = 8L << 20;
 
     private const long LibTorchSmallImage = 20_480;
 
@@ -77,12 +77,17 @@ internal static class OneDnnProducts
         // too, but the tiny models' test fixtures train on one thread, and their no-grad products changing rounding moved
         // a recipe's figure measured at 1.147 to 1.150 against its bound of 1.15; that waits for those figures to be
         // measured again.
-        if (!forced && (get_num_threads() < 2 || rows * inFeatures * outFeatures < MinimumInnerProductMultiplyAdds))
+        if (!forced && !WorthOneDnnWithoutGradients(rows, inFeatures, outFeatures))
         {
             return false;
         }
         return OneDnnVerdicts.Trusted(OneDnnRoute.InnerProduct, input.dtype, rows, inFeatures, outFeatures, bias is not null, gradients: false, forced);
     }
+
+    /// <summary>Whether a product that records no gradients is large enough, on enough threads, for oneDNN's inner
+    /// product or matmul (the eager layer's and capture plans' rule alike).</summary>
+    public static bool WorthOneDnnWithoutGradients(long rows, long inFeatures, long outFeatures) =>
+        get_num_threads() >= 2 && rows * inFeatures * outFeatures >= MinimumInnerProductMultiplyAdds;
 
     private static bool Eligible(Tensor input, Tensor weight) =>
         LinearKernelChoice.Current != LinearKernel.Blas && input.device_type == TorchSharp.DeviceType.CPU

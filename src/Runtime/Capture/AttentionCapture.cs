@@ -51,11 +51,7 @@ public static partial class CaptureLayers
 
         var scores = graph.Buffer(ScalarType.Float32, pairs, length, length);
         var masked = MaskInto(graph, scores, batch, heads, length, options.Causal, scoreBias);
-        var (beta, zero, one) = (graph.NativeScalar(masked ? 1 : 0), graph.NativeScalar(0), graph.NativeScalar(1));
-        var scale = graph.NativeScalar(options.Scaled ? 1 / Math.Sqrt(width) : 1);
-        Action scoresOnBlas = () => LibTorchOperators.BatchedProductInto(scores, queries, keysTransposed, beta, scale);
-        var scoresOnOneDnn = OneDnnMatmulStep(scores, queries, keysTransposed, masked ? 1 : 0, options.Scaled ? (float)(1 / Math.Sqrt(width)) : 1);
-        graph.Add(scoresOnOneDnn is null ? scoresOnBlas : OnRecordedThreads(scoresOnOneDnn, scoresOnBlas));
+        graph.Add(BatchedProductStep(graph, scores, queries, keysTransposed, masked ? 1 : 0, options.Scaled ? 1 / Math.Sqrt(width) : 1));
         if (options.Softmax1)
         {
             Softmax1InPlace(graph, scores);
@@ -66,9 +62,7 @@ public static partial class CaptureLayers
         }
 
         var attended = graph.Buffer(ScalarType.Float32, pairs, length, width);
-        Action attendedOnBlas = () => LibTorchOperators.BatchedProductInto(attended, scores, values, zero, one);
-        var attendedOnOneDnn = OneDnnMatmulStep(attended, scores, values, 0, 1);
-        graph.Add(attendedOnOneDnn is null ? attendedOnBlas : OnRecordedThreads(attendedOnOneDnn, attendedOnBlas));
+        graph.Add(BatchedProductStep(graph, attended, scores, values, 0, 1));
         var merged = graph.Buffer(ScalarType.Float32, batch, length, heads, width);
         var mergeSource = graph.Keep(attended.view(batch, heads, length, width).permute(0, 2, 1, 3));
         graph.Add(() => merged.copy_(mergeSource));

@@ -48,8 +48,7 @@ public static partial class CaptureLayers
     // which the product then adds onto. Null when it does not apply.
     private static Action? OneDnnMatmulLinearStep(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
     {
-        if (get_num_threads() < 2 || LinearKernelChoice.Current == LinearKernel.Blas
-            || input.shape[0] * layer.InFeatures * layer.OutFeatures < OneDnnProducts.MinimumInnerProductMultiplyAdds)
+        if (LinearKernelChoice.Current == LinearKernel.Blas || !OneDnnProducts.WorthOneDnnWithoutGradients(input.shape[0], layer.InFeatures, layer.OutFeatures))
         {
             return null;
         }
