@@ -36,8 +36,9 @@ public sealed record Contender(string Id, string Precision, Func<ByteGpt, nn.Mod
     public static readonly Contender HandWrittenBf16Cast = new("hand-written-bf16-cast", "bf16",
         model => WeightTransfer.HandWrittenTwin(model).to(ScalarType.BFloat16));
 
-    /// <summary>The generated model's autocast-style bf16 policy; its inference session keeps the bf16 weight copies
-    /// between calls (plans are fp32 only, so its forward runs eagerly).</summary>
+    /// <summary>The generated model's autocast-style bf16 policy, as inference runs it: forward calls inside its inference
+    /// session, which replays a bf16 mixed capture plan per input shape (the large size's, over 128 MB, runs eagerly on
+    /// the session's cached bf16 weight copies).</summary>
     public static readonly Contender GeneratedBf16Mixed = new("generated-bf16-mixed", "bf16",
         model =>
         {

@@ -11,7 +11,9 @@ public static partial class CaptureLayers
     /// one GEMM for Q, K and V, one batched product over every (batch, head) pair for the scores (the additive mask
     /// and <paramref name="scoreBias"/> copied in first, so the product adds onto them), the softmax in place, one
     /// batched product for the weighted values, and the output projection added into the residual stream. The batched
-    /// products run on oneDNN's matmul where it takes them (<see cref="OneDnnMatmul"/>), otherwise on MKL.
+    /// products run on oneDNN's matmul where it takes them (<see cref="OneDnnMatmul"/>), otherwise on MKL. Under bf16 mixed
+    /// precision (the projection's), everything from the projection to the output projection is bf16, as the eager
+    /// layer computes it without gradients: libtorch's bf16 softmax keeps its maximum and sum in fp32.
     /// </summary>
     /// <param name="graph">The graph being recorded.</param>
     /// <param name="attention">The layer.</param>
@@ -38,10 +40,15 @@ public static partial class CaptureLayers
         {
             RequireBroadcast("Attention's score bias", scoreBias, batch, heads, length, length);
         }
+        var type = Precisions.ComputeType(attention.qkv!.Precision);
+        if (options.Softmax1 && type != ScalarType.Float32)
+        {
+            throw new NotSupportedException("Capture plans compute softmax1 in fp32 only, but this layer runs in bf16 mixed precision.");
+        }
 
-        var packed = graph.Buffer(ScalarType.Float32, batch * length, 3 * heads * width);
+        var packed = graph.Buffer(type, batch * length, 3 * heads * width);
         LinearInto(graph, attention.qkv!, input, packed, accumulate: false);
-        var split = graph.Buffer(ScalarType.Float32, 3, pairs, length, width);
+        var split = graph.Buffer(type, 3, pairs, length, width);
         var splitSource = graph.Keep(packed.view(batch, length, 3, heads, width).permute(2, 0, 3, 1, 4));
         var splitTarget = graph.Keep(split.view(3, batch, heads, length, width));
         graph.Add(() => splitTarget.copy_(splitSource));
@@ -49,7 +56,7 @@ public static partial class CaptureLayers
         var keysTransposed = graph.Keep(split[1].transpose(1, 2));
         var values = graph.Keep(split[2]);
 
-        var scores = graph.Buffer(ScalarType.Float32, pairs, length, length);
+        var scores = graph.Buffer(type, pairs, length, length);
         var masked = MaskInto(graph, scores, batch, heads, length, options.Causal, scoreBias);
         graph.Add(BatchedProductStep(graph, scores, queries, keysTransposed, masked ? 1 : 0, options.Scaled ? 1 / Math.Sqrt(width) : 1));
         if (options.Softmax1)
@@ -61,9 +68,9 @@ public static partial class CaptureLayers
             graph.Add(() => LibTorchOperators.SoftmaxInto(scores, scores));
         }
 
-        var attended = graph.Buffer(ScalarType.Float32, pairs, length, width);
+        var attended = graph.Buffer(type, pairs, length, width);
         graph.Add(BatchedProductStep(graph, attended, scores, values, 0, 1));
-        var merged = graph.Buffer(ScalarType.Float32, batch, length, heads, width);
+        var merged = graph.Buffer(type, batch, length, heads, width);
         var mergeSource = graph.Keep(attended.view(batch, heads, length, width).permute(0, 2, 1, 3));
         graph.Add(() => merged.copy_(mergeSource));
         LinearInto(graph, attention.proj, Matrix(graph, merged, heads * width), output, accumulate: true);
@@ -73,7 +80,7 @@ public static partial class CaptureLayers
     // there is neither, and the product overwrites the scores instead.
     private static bool MaskInto(CaptureGraph graph, Tensor scores, long batch, long heads, long length, bool causal, Tensor? scoreBias)
     {
-        var causalMask = causal ? CausalMask(graph, length, window: null) : null;
+        var causalMask = causal ? CausalMask(graph, length, window: null, scores.dtype) : null;
         if (scoreBias is null && causalMask is null)
         {
             return false;
@@ -121,11 +128,11 @@ public static partial class CaptureLayers
     }
 
     // [T, T] additive: 0 where query i sees key j (the causal mask of a whole pass, window included), −∞ elsewhere.
-    private static Tensor CausalMask(CaptureGraph graph, long length, long? window)
+    private static Tensor CausalMask(CaptureGraph graph, long length, long? window, ScalarType type = ScalarType.Float32)
     {
         using var allowed = AttentionMasks.Causal(0, length, length, window, graph.Device);
         using var hidden = allowed.logical_not();
-        return graph.Keep(zeros(new[] { length, length }, ScalarType.Float32, graph.Device).masked_fill_(hidden, float.NegativeInfinity));
+        return graph.Keep(zeros(new[] { length, length }, type, graph.Device).masked_fill_(hidden, float.NegativeInfinity));
     }
 
     private static void RequireBroadcast(string what, Tensor tensor, params long[] shape)

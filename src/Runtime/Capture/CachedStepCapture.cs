@@ -23,6 +23,10 @@ public static partial class CaptureLayers
         {
             throw new NotSupportedException($"A TransformerBlock with dropout {options.Dropout} is in training mode; call eval() before capturing.");
         }
+        if (layer.attn.qkv!.Precision != Precision.Float32)
+        {
+            throw new NotSupportedException($"A captured cached step computes in fp32, but this layer runs in {layer.attn.qkv.Precision}; set the model's Precision to Float32 before capturing.");
+        }
         LibTorchOperators.Require();
         long heads = options.QueryHeads, width = options.HeadWidth, pairs = batch * heads;
         var rotary = layer.attn.Rotary;

@@ -39,7 +39,7 @@ public static partial class CaptureLayers
     {
         if (input.dtype != ScalarType.Float32)
         {
-            throw new NotSupportedException($"{layer}: capture plans compute in fp32, but the captured input is {input.dtype}.");
+            throw new NotSupportedException($"{layer}: capture plans take fp32 here (under mixed precision too, the residual stream and the norms stay fp32), but the captured input is {input.dtype}.");
         }
     }
 }

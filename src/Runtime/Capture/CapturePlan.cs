@@ -46,12 +46,21 @@ public abstract class CapturePlan : IDisposable
         return new CaptureInput(Owner, name, Graph.Buffer(example.dtype, example.shape));
     }
 
-    /// <summary>Ends recording: <paramref name="result"/> becomes <see cref="Output"/>, and one warm-up run fills it.</summary>
+    /// <summary>Ends recording: <paramref name="result"/> becomes <see cref="Output"/>, and one warm-up run fills it. A bf16
+    /// or fp16 result (a mixed-precision model's) is handed out in fp32, as the generated <c>forward</c> returns it.</summary>
     /// <param name="result">The buffer holding the forward's result.</param>
     protected void Seal(Tensor result)
     {
-        output = result;
+        ArgumentNullException.ThrowIfNull(result);
+        output = result.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? Widened(result) : result;
         Graph.Run();
+    }
+
+    private Tensor Widened(Tensor result)
+    {
+        var widened = Graph.Buffer(ScalarType.Float32, result.shape);
+        Graph.Add(() => widened.copy_(result));
+        return widened;
     }
 
     /// <summary>Runs the recorded steps; call after every input passed its check and was loaded.</summary>

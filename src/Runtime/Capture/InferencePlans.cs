@@ -11,10 +11,14 @@ namespace Torchwright.Runtime.Capture;
 /// <c>InferenceSession()</c>): one per input shape, recorded on the second call at that shape and replayed from then
 /// on, so repeated inference creates no intermediate tensors, and a run of ever new shapes (generation without a
 /// cache, say) stays eager instead of recording plans it never replays. Only plain inference replays: gradients off,
-/// the model in eval mode, fp32, the fused path. Any other call, a shape whose plan would exceed
-/// <see cref="MaxPlanBytes"/> and a model the recorders refuse run the eager forward. A replay returns a copy of the plan's output, so results stay
-/// the caller's. Plans read the weights by reference: in-place updates are seen, a moved or reloaded model is not,
-/// which is why the session must not outlive its weights. Replays of one model are serialised.
+/// the model in eval mode, fp32 or bf16 mixed precision, the fused path. Any other call, a shape whose plan would
+/// exceed <see cref="MaxPlanBytes"/> and a model the recorders refuse run the eager forward. A replay returns a copy
+/// of the plan's output, so results stay the caller's. fp32 plans read the weights by reference: in-place updates are
+/// seen, a moved or reloaded model is not, which is why the session must not outlive its weights. bf16 plans read
+/// the bf16 copies they made when recorded and, like the weight-cast cache of the eager mixed forward, are dropped
+/// by any call that records gradients or runs in training mode (a training step), so the next inference records them
+/// afresh; weights changed otherwise (loaded, edited without gradients) are not seen. A plan is made for one
+/// precision; a call under another records its own. Replays of one model are serialised.
 /// </summary>
 /// <typeparam name="TPlan">The model's generated plan type.</typeparam>
 public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
@@ -79,21 +83,30 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
 
     /// <summary>
     /// Replays the plan for <paramref name="input"/>'s shape, recording it first on the shape's second call, and returns
-    /// a copy of the output; null when this call must run eagerly (no session, gradients on, training mode, bf16, the
-    /// reference path, the shape's first call, a plan over budget or refused by a recorder).
+    /// a copy of the output; null when this call must run eagerly (no session, gradients on, training mode, a precision
+    /// other than fp32 and bf16 mixed, the reference path, the shape's first call, a plan over budget or refused by a
+    /// recorder).
     /// </summary>
     /// <param name="model">The model whose forward this is.</param>
     /// <param name="input">The forward's input, already checked by its guards.</param>
     public Tensor? TryReplay(ITorchwrightModule model, Tensor input)
     {
-        if (!IsOpen || is_grad_enabled() || ((nn.Module)model).training
-            || model.Precision != Torchwright.Precision.Float32 || model.Path != ForwardPath.Fused)
+        if (!IsOpen)
+        {
+            return null;
+        }
+        if (is_grad_enabled() || ((nn.Module)model).training)
+        {
+            DropWeightCopies();
+            return null;
+        }
+        if (model.Precision is not (Torchwright.Precision.Float32 or Torchwright.Precision.BFloat16Mixed) || model.Path != ForwardPath.Fused)
         {
             return null;
         }
         lock (gate)
         {
-            var key = new ShapeKey(input);
+            var key = new ShapeKey(input, model.Precision);
             var entry = Find(key);
             if (entry is null && FirstSight(key))
             {
@@ -119,6 +132,19 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
             seenOnce.RemoveAt(0);
         }
         return true;
+    }
+
+    // Frees the plans that hold cast copies of the weights (all but fp32's), whose weights may be about to change.
+    private void DropWeightCopies()
+    {
+        lock (gate)
+        {
+            foreach (var entry in entries.FindAll(entry => !entry.Key.ReadsWeightsInPlace))
+            {
+                entry.Plan?.Dispose();
+                entries.Remove(entry);
+            }
+        }
     }
 
     private Entry? Find(ShapeKey key)
@@ -183,21 +209,24 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
 
     private sealed record Entry(ShapeKey Key, TPlan? Plan);
 
-    // What a plan is made for: the input's shape, dtype and device.
-    private readonly struct ShapeKey(Tensor input) : IEquatable<ShapeKey>
+    // What a plan is made for: the input's shape, dtype and device, and the model's precision.
+    private readonly struct ShapeKey(Tensor input, Precision modelPrecision) : IEquatable<ShapeKey>
     {
         private readonly long[] shape = input.shape;
+        private readonly Precision precision = modelPrecision;
+
+        public bool ReadsWeightsInPlace => precision == Precision.Float32;
         private readonly ScalarType type = input.dtype;
         private readonly DeviceType deviceType = input.device_type;
         private readonly int deviceIndex = input.device_index;
 
         public bool Equals(ShapeKey other)
-            => type == other.type && deviceType == other.deviceType && deviceIndex == other.deviceIndex
+            => type == other.type && precision == other.precision && deviceType == other.deviceType && deviceIndex == other.deviceIndex
                && shape.AsSpan().SequenceEqual(other.shape);
 
         public override bool Equals(object? obj) => obj is ShapeKey other && Equals(other);
 
-        public override int GetHashCode() => HashCode.Combine(type, deviceType, deviceIndex, shape.Length);
+        public override int GetHashCode() => HashCode.Combine(type, precision, deviceType, deviceIndex, shape.Length);
     }
 
     private sealed class Session(InferencePlans<TPlan> plans) : IDisposable

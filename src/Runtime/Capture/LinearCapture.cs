@@ -8,28 +8,33 @@ namespace Torchwright.Runtime.Capture;
 public static partial class CaptureLayers
 {
     /// <summary>Records a <see cref="Linear"/> layer: <c>[.., in] → [.., out]</c> as one product on oneDNN's matmul,
-    /// its convolution or MKL's <c>addmm_</c>, whichever applies first.</summary>
+    /// its convolution or MKL's <c>addmm_</c>, whichever applies first; under bf16 mixed precision, in bf16, with an
+    /// output in bf16 as the eager layer returns it.</summary>
     /// <param name="graph">The graph being recorded.</param>
     /// <param name="layer">The layer.</param>
     /// <param name="input">Its input buffer.</param>
     public static Tensor Record(CaptureGraph graph, Linear layer, Tensor input)
     {
         RequireWidth("Linear", input, layer.InFeatures);
-        var output = graph.Buffer(ScalarType.Float32, WithLast(input.shape, layer.OutFeatures));
+        var output = graph.Buffer(Precisions.ComputeType(layer.Precision), WithLast(input.shape, layer.OutFeatures));
         LinearInto(graph, layer, Matrix(graph, input, layer.InFeatures), Matrix(graph, output, layer.OutFeatures), accumulate: false);
         return output;
     }
 
     /// <summary>Writes <c>input·Wᵀ + b</c> into <paramref name="output"/>, or adds it when <paramref name="accumulate"/>
-    /// (a residual connection without a temporary).</summary>
+    /// (a residual connection without a temporary). Under bf16 mixed precision the product runs in bf16 whatever the
+    /// buffers' types (<see cref="LowPrecisionLinearInto"/>).</summary>
     internal static void LinearInto(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
     {
-        if (layer.Precision != Precision.Float32)
+        var type = Precisions.ComputeType(layer.Precision);
+        if (type != ScalarType.Float32)
         {
-            throw new NotSupportedException($"Capture plans compute in fp32, but a Linear layer runs in {layer.Precision}; set the model's Precision to Float32 before capturing.");
+            LowPrecisionLinearInto(graph, layer, type, input, output, accumulate);
+            return;
         }
         RequireFloat32("Linear", input);
-        var blas = BlasStep(graph, layer, input, output, accumulate);
+        RequireFloat32("Linear's output", output);
+        var blas = BlasStep(graph, graph.Weight(layer.weight), layer.bias is null ? null : graph.Weight(layer.bias), input, output, accumulate);
         if (OneDnnMatmulLinearStep(graph, layer, input, output, accumulate) is { } matmul)
         {
             graph.Add(OnRecordedThreads(matmul, blas));
@@ -76,10 +81,10 @@ public static partial class CaptureLayers
             };
     }
 
-    private static Action BlasStep(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
+    // The product by libtorch's addmm_, which runs fp32 on MKL and bf16 on oneDNN.
+    private static Action BlasStep(CaptureGraph graph, Tensor weight, Tensor? bias, Tensor input, Tensor output, bool accumulate)
     {
-        var transposed = graph.Keep(graph.Weight(layer.weight).t());
-        var bias = layer.bias is null ? null : graph.Weight(layer.bias);
+        var transposed = graph.Keep(weight.t());
         var one = graph.Scalar(1); // passed explicitly: add_(tensor) would convert its default alpha on every call
         if (bias is null)
         {

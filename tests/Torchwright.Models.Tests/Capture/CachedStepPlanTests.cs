@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Torchwright.Runtime;
 using Torchwright.Runtime.Blocks;
 using Torchwright.Runtime.Capture;
 using Xunit;
@@ -92,6 +93,12 @@ public class CachedStepPlanTests(ITestOutputHelper output)
         using var bidirectional = new TransformerStack(1, Options(window: null) with { Causal = false });
         bidirectional.eval();
         Assert.Throws<NotSupportedException>(() => new CachedStepPlan(bidirectional, 1, 8, CPU, "bidirectional"));
+        using var mixed = new TransformerStack(1, Options(window: null));
+        mixed.eval();
+        Precisions.Apply(mixed, Precision.BFloat16Mixed);
+        var precisionError = Assert.Throws<NotSupportedException>(() => new CachedStepPlan(mixed, 1, 8, CPU, "mixed"));
+        output.WriteLine(precisionError.Message);
+        Assert.Contains("BFloat16Mixed", precisionError.Message);
     }
 
     private static TransformerOptions Options(long? window) => new()
