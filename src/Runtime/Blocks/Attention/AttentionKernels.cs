@@ -189,23 +189,24 @@ internal static class AttentionKernels
         is_grad_enabled() && (query.requires_grad || key.requires_grad || value.requires_grad);
 
     // Causal fp32 chunks take queries in blocks of this many: block i's scores stop at its last query's key, so T=512
-    // computes 62.5 % of the full score matrix. In bf16 the blocks ran 3–5 % slower than whole rows (paired rounds on
-    // the large ByteGpt forward), so low precision keeps whole rows.
+    // computes 62.5 % of the full score matrix.
     private const long CausalQueryBlock = 128;
 
-    // Inference blocks whose products run on oneDNN (OneDnnMatmul), with contiguous keys and values: larger
-    // blocks make larger products. B=16, H=8, T=512, one layer: 42.0 ms against 43.4 with blocks of 128 and 57.3 for
-    // MKL's blocks of 128 (paired rounds, scratch; T=512 then computes 75 % of the scores).
+    // Inference blocks whose products run on oneDNN (fp32 through OneDnnMatmul, bf16 and fp16 through libtorch's own
+    // matmul), with contiguous keys and values: larger blocks make larger products. B=16, H=8, T=512, one fp32 layer:
+    // 42.0 ms against 43.4 with blocks of 128 and 57.3 for MKL's blocks of 128 (paired rounds, scratch; T=512 then
+    // computes 75 % of the scores). The large ByteGpt's bf16 forward: 1.044–1.045x faster than whole rows, where
+    // blocks of 128 gained nothing (1.007x) and of 192 lost 2 % against 256 (paired rounds in one process, scratch).
     private const long OneDnnCausalQueryBlock = 256;
 
     /// <summary>
     /// The explicit kernel over slices of heads, one batch row at a time, each slice's scores at most
     /// <see cref="ChunkScoresBytes"/> counted in fp32: scores, scale and mask in the inputs' precision, libtorch's
     /// softmax for that precision (which keeps its maximum and sum in fp32; softmax1 computes in fp32), the weighted
-    /// values written into the output slice. Plain causal attention in fp32 (<c>plainCausal</c>, as the caller worked it
-    /// out for <see cref="PrefersChunked"/>) also takes the queries in blocks, each against the keys up to its last query
-    /// only (the keys after it are all masked); when that records gradients (no softmax1) the blocks run as
-    /// <see cref="CausalBlockAttention"/>, whose backward is written out. No dropout.
+    /// values written into the output slice. Plain causal attention (<c>plainCausal</c>, as the caller worked it out for
+    /// <see cref="PrefersChunked"/>), in fp32 or without gradients in low precision, also takes the queries in blocks,
+    /// each against the keys up to its last query only (the keys after it are all masked); when that records gradients
+    /// (fp32, no softmax1) the blocks run as <see cref="CausalBlockAttention"/>, whose backward is written out. No dropout.
     /// </summary>
     public static Tensor Chunked(AttentionOptions options, Tensor query, Tensor key, Tensor value, MaskPlan plan, Tensor? bias, bool plainCausal)
     {
@@ -213,15 +214,17 @@ internal static class AttentionKernels
         (key, value) = ShareHeads(options, key, value);
         long batch = query.shape[0], heads = query.shape[1], length = query.shape[2], keys = key.shape[2];
         var headsPerChunk = Math.Clamp(ChunkScoresBytes / (length * keys * sizeof(float)), 1, heads);
-        // The blocks slice the cached additive [T, T] mask, which the plan carries whenever this kernel runs.
-        var causalBlocks = plainCausal && value.dtype == ScalarType.Float32 && plan.Additive is { } additive && additive.dim() == 2;
+        // The blocks slice the cached additive [T, T] mask, which the plan carries whenever this kernel runs; in low
+        // precision they run without gradients only (a backward of their own is written for fp32).
+        var causalBlocks = plainCausal && plan.Additive is { } additive && additive.dim() == 2
+            && (value.dtype == ScalarType.Float32 || !RecordsGradient(query, key, value));
         var scale = options.Scaled ? 1.0 / Math.Sqrt(options.HeadWidth) : 1.0;
         if (causalBlocks && !options.Softmax1 && RecordsGradient(query, key, value))
         {
             return CausalBlockAttention.Run(query, key, value, plan.Additive!, scale, Math.Min(CausalQueryBlock, length)).MoveToOuterDisposeScope();
         }
         var oneDnnBlocks = causalBlocks && OneDnnMatmul.Available && !RecordsGradient(query, key, value);
-        var queryBlock = causalBlocks ? Math.Min(oneDnnBlocks ? OneDnnCausalQueryBlock : CausalQueryBlock, length) : length;
+        var queryBlock = causalBlocks ? Math.Min(oneDnnBlocks || value.dtype != ScalarType.Float32 ? OneDnnCausalQueryBlock : CausalQueryBlock, length) : length;
         // The queries are scaled once rather than every chunk's scores; in low precision, and in fp32 on oneDNN, the
         // chunks also multiply contiguous keys and values, not the packed projection's strided views (bf16, H=8, T=512,
         // one batch row's chunk: 1.68–1.82 ms against 1.95 ms; on MKL in fp32 the copies did not pay).
