@@ -51,10 +51,17 @@ internal static unsafe class OneDnnMatmul
     /// when checked.
     /// </summary>
     public static bool TrustedInto(Tensor output, Tensor left, Tensor right, float beta, float alpha) =>
-        Applies(left, right) && output.dtype == ScalarType.Float32 && output.is_contiguous()
+        output.dtype == ScalarType.Float32 && output.is_contiguous()
         && output.dim() == left.dim() && output.shape[^2] == left.shape[^2] && output.shape[^1] == right.shape[^1]
         && (left.dim() == 2 || output.shape[0] == left.shape[0])
-        && AsItLies(left) && AsItLies(right) && Trusted(left, right, beta, alpha);
+        && Takes(left, right) && Trusted(left, right, beta, alpha);
+
+    /// <summary>
+    /// Whether oneDNN's matmul takes these operands as they lie (fp32 CPU matrices, contiguous or transposed, no
+    /// gradients, large enough): what <see cref="Into"/> needs of them short of a verdict, for a caller that checks the
+    /// result itself (<see cref="OneDnnTransposedProduct"/>, through <see cref="OneDnnVerdicts"/>).
+    /// </summary>
+    public static bool Takes(Tensor left, Tensor right) => Applies(left, right) && AsItLies(left) && AsItLies(right);
 
     /// <summary><c>output = beta·output + alpha·(left @ right)</c>; <see cref="TrustedInto"/> must have held for these
     /// buffers (a libtorch error thrown through this call would end the process).</summary>

@@ -7,7 +7,8 @@ namespace Torchwright.Runtime.Blocks;
 /// <c>x·Wᵀ + b</c> through oneDNN. On CPUs where libtorch's MKL takes its generic path (AMD processors, some
 /// virtual machines) its sgemm reaches about half of what the AVX-512 units can do; oneDNN, which libtorch bundles,
 /// picks its kernels by instruction set. Products that record no gradients take oneDNN's inner product
-/// (<see cref="OneDnnInnerProduct"/>, fp32 and bf16). With gradients, libtorch's differentiable operators reach
+/// (<see cref="OneDnnInnerProduct"/>, fp32 and bf16), narrowing fp32 ones its matmul, transposed
+/// (<see cref="OneDnnTransposedProduct"/>). With gradients, libtorch's differentiable operators reach
 /// oneDNN's fp32 GEMMs only through convolution, so the rows of <c>x</c> become the pixels of a channels-last image and
 /// <c>W</c> a 1×1 filter bank: same arithmetic, no copies in or out; autograd runs oneDNN's backward-data and
 /// backward-weights kernels.
@@ -24,8 +25,8 @@ internal static class OneDnnProducts
 
     private const long LibTorchSmallImage = 20_480;
 
-    /// <summary>The oneDNN route this product takes in an eager forward, or null for BLAS (<c>linear</c>): the inner
-    /// product when it records no gradients, otherwise (fp32 only) the 1×1 convolution, each only where the kernel
+    /// <summary>The oneDNN route this product takes in an eager forward, or null for BLAS (<c>linear</c>): the transposed
+    /// matmul for a narrowing fp32 product or else the inner product when it records no gradients, otherwise (fp32 only) the 1×1 convolution, each only where the kernel
     /// choice asks for it, the product is large enough, and oneDNN computed this configuration right when checked on its
     /// first call (<see cref="OneDnnVerdicts"/>).</summary>
     public static OneDnnRoute? Route(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures)
@@ -33,6 +34,10 @@ internal static class OneDnnProducts
         if (!Eligible(input, weight))
         {
             return null;
+        }
+        if (!RecordsGradients(input, weight, bias) && TransposedMatmulApplies(input, weight, bias, inFeatures, outFeatures))
+        {
+            return OneDnnRoute.TransposedMatmul;
         }
         if (!RecordsGradients(input, weight, bias) && InnerProductApplies(input, weight, bias, inFeatures, outFeatures))
         {
@@ -63,6 +68,19 @@ internal static class OneDnnProducts
             return false;
         }
         return OneDnnVerdicts.Trusted(OneDnnRoute.Convolution, input.dtype, rows, inFeatures, outFeatures, bias is not null, RecordsGradients(input, weight, bias), forced);
+    }
+
+    // Narrowing fp32 products on two threads or more, as large as the inner product takes, unless the kernel is forced.
+    private static bool TransposedMatmulApplies(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures)
+    {
+        if (LinearKernelChoice.Current == LinearKernel.OneDnn || input.dtype != ScalarType.Float32 || weight.dtype != ScalarType.Float32
+            || bias is not null && bias.dtype != ScalarType.Float32 || !OneDnnTransposedProduct.Narrowing(inFeatures, outFeatures))
+        {
+            return false;
+        }
+        using var rows = input.view(-1, inFeatures);
+        return WorthOneDnnWithoutGradients(rows.shape[0], inFeatures, outFeatures) && OneDnnTransposedProduct.Takes(rows, weight)
+            && OneDnnVerdicts.Trusted(OneDnnRoute.TransposedMatmul, ScalarType.Float32, rows.shape[0], inFeatures, outFeatures, bias is not null, gradients: false, forced: false);
     }
 
     private static bool InnerProductApplies(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures)
@@ -98,9 +116,12 @@ internal static class OneDnnProducts
 
     /// <summary><c>input·weightᵀ + bias</c>, <c>[.., in] → [.., out]</c>, by <paramref name="route"/> (which
     /// <see cref="Route"/> or <see cref="ConvolutionApplies"/> chose).</summary>
-    public static Tensor Linear(OneDnnRoute route, Tensor input, Tensor weight, Tensor? bias) => route == OneDnnRoute.InnerProduct
-        ? OneDnnInnerProduct.Linear(input, weight, bias)
-        : Convolution(input, weight, bias);
+    public static Tensor Linear(OneDnnRoute route, Tensor input, Tensor weight, Tensor? bias) => route switch
+    {
+        OneDnnRoute.InnerProduct => OneDnnInnerProduct.Linear(input, weight, bias),
+        OneDnnRoute.TransposedMatmul => OneDnnTransposedProduct.Linear(input, weight, bias),
+        _ => Convolution(input, weight, bias),
+    };
 
     private static Tensor Convolution(Tensor input, Tensor weight, Tensor? bias)
     {
@@ -149,11 +170,15 @@ internal static class OneDnnProducts
     }
 }
 
-/// <summary>The two ways a product reaches oneDNN's kernels from libtorch.</summary>
+/// <summary>The ways a product reaches oneDNN's kernels from libtorch.</summary>
 internal enum OneDnnRoute
 {
     /// <summary>oneDNN's inner product (<see cref="OneDnnInnerProduct"/>): no backward.</summary>
     InnerProduct,
+
+    /// <summary>A narrowing fp32 product computed transposed on oneDNN's matmul (<see cref="OneDnnTransposedProduct"/>):
+    /// no backward.</summary>
+    TransposedMatmul,
 
     /// <summary>A 1×1 convolution over a channels-last view, with oneDNN's backward kernels.</summary>
     Convolution,

@@ -9,7 +9,8 @@ namespace Torchwright.Runtime.Blocks;
 /// once per configuration against BLAS in fp32 on seeded random data. oneDNN 3.7.1 gets some 1×1 convolutions silently
 /// wrong in the forward pass (measured here: 98 of 737 shapes, all with output widths it blocks by 48 with padding,
 /// e.g. 8192 rows of 128 → 1024), and its choice of kernel depends only on the shapes, the type, the thread count and
-/// the CPU, so one check covers every later call alike. The inner product is checked the same way.
+/// the CPU, so one check covers every later call alike. The inner product and the transposed matmul are checked the
+/// same way.
 /// A check costs about three products, paid on a configuration's first call; a layer that meets ever new row counts
 /// (batches of varying length) has the first <see cref="CheckedRowCounts"/> of them checked and the rest left to BLAS.
 /// Either way a configuration keeps the kernel of its first call, so repeated calls give the same bits.
@@ -34,7 +35,7 @@ internal static class OneDnnVerdicts
         var configuration = new Configuration(route, type, rows, inFeatures, outFeatures, bias, gradients, get_num_threads());
         return Verdicts.GetOrAdd(configuration, c =>
         {
-            // Counted over both routes and types alike: a layer shape gets eight checks, not eight per route.
+            // Counted over every route and type alike: a layer shape gets eight checks, not eight per route.
             var layerShape = c with { Rows = 0, Route = OneDnnRoute.InnerProduct, Type = ScalarType.Float32, Gradients = false };
             var checks = ChecksByLayerShape.AddOrUpdate(layerShape, 1, (_, count) => count + 1);
             return (forced || checks <= CheckedRowCounts) && Check(c);

@@ -10,7 +10,7 @@ namespace Torchwright.Runtime.Tests.Blocks;
 
 /// <summary>
 /// <see cref="Linear"/> layers can multiply through oneDNN: a 1×1 convolution over a channels-last view when gradients
-/// are recorded (fp32), its inner product when not (fp32 and bf16). Outputs and gradients match BLAS's, including the
+/// are recorded (fp32), its inner product when not (fp32 and bf16), or for a narrowing fp32 product its matmul, transposed. Outputs and gradients match BLAS's, including the
 /// channel pairs on which oneDNN 3.7.1 would die of a division by zero (the process would not survive to report a
 /// failure), and a shape its convolution computes wrongly is left to BLAS.
 /// </summary>
@@ -96,6 +96,31 @@ public class OneDnnLinearTests
         var recorded = layer.forward(input); // records gradients for the weights: never the inner product
         Assert.True(recorded.requires_grad);
         Assert.False(Identical(recorded.detach(), automatic), "the recorded forward gave the inner product's bits");
+    }
+
+    [Theory]
+    [InlineData(1024, 1024, 256, true, true)] // narrowing 4x: the transposed matmul
+    [InlineData(1536, 2048, 512, false, true)]
+    [InlineData(1024, 768, 512, true, false)] // narrowing 1.5x: the inner product
+    public void Narrowing_products_without_gradients_run_transposed_on_onednns_matmul_and_match_blas(int rows, int inFeatures, int outFeatures, bool bias, bool transposed)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        manual_seed(23);
+        var layer = new Linear(inFeatures, outFeatures, bias, init: WeightInit.FanIn);
+        using var generator = new Generator(24);
+        var input = randn(new long[] { 2, rows / 2, inFeatures }, generator: generator);
+        var blas = Forward(layer, input, LinearKernel.Blas);
+        var automatic = layer.forward(input);
+        var viaTransposed = OneDnnProducts.Linear(OneDnnRoute.TransposedMatmul, input, layer.weight, layer.bias);
+        var viaInnerProduct = OneDnnProducts.Linear(OneDnnRoute.InnerProduct, input, layer.weight, layer.bias);
+
+        Assert.Equal(blas.shape, automatic.shape);
+        Assert.True(automatic.is_contiguous());
+        Assert.True(Relative(blas, viaTransposed) < Tolerance, $"the transposed product differs from BLAS by {Relative(blas, viaTransposed):G3}");
+        Assert.False(Identical(viaTransposed, viaInnerProduct), "the transposed product gave the inner product's bits: the test cannot tell the routes apart");
+        Assert.True(Identical(automatic, transposed ? viaTransposed : viaInnerProduct),
+            $"[{rows}, {inFeatures}] → {outFeatures} did not run {(transposed ? "transposed on the matmul" : "on the inner product")}");
     }
 
     [Fact]
