@@ -19,13 +19,35 @@ public sealed class CaptureGraph : IDisposable
     private readonly List<Tensor> freeScratch = new();
     private List<Tensor>? layerScratch;
     private Action[] steps = Array.Empty<Action>();
+    private readonly long? budgetBytes = recordingBudget;
     private bool disposed;
+
+    [ThreadStatic]
+    private static long? recordingBudget;
 
     /// <summary>Creates an empty graph whose buffers live on <paramref name="device"/>.</summary>
     /// <param name="device">Where every buffer is allocated.</param>
     public CaptureGraph(Device device)
     {
         Device = device;
+    }
+
+    /// <summary>
+    /// Until disposed, graphs created on this thread refuse (<see cref="NotSupportedException"/>) a buffer that would take
+    /// their storage past <paramref name="maxBytes"/>, so that an inference session gives up on an oversized plan at its
+    /// first buffer too many rather than after recording and warming it up.
+    /// </summary>
+    /// <param name="maxBytes">The most bytes of buffers one graph may own.</param>
+    internal static IDisposable LimitRecording(long maxBytes)
+    {
+        var outer = recordingBudget;
+        recordingBudget = maxBytes;
+        return new BudgetScope(outer);
+    }
+
+    private sealed class BudgetScope(long? outer) : IDisposable
+    {
+        public void Dispose() => recordingBudget = outer;
     }
 
     /// <summary>Where the buffers live.</summary>
@@ -37,7 +59,8 @@ public sealed class CaptureGraph : IDisposable
     /// <summary>The number of recorded steps.</summary>
     public int StepCount => recording.Count;
 
-    /// <summary>Allocates a zero-filled buffer that the graph owns (outside any dispose scope: the plan frees it).</summary>
+    /// <summary>Allocates a zero-filled buffer that the graph owns (outside any dispose scope: the plan frees it); refused
+    /// with a <see cref="NotSupportedException"/> past the budget of <see cref="LimitRecording"/>.</summary>
     /// <param name="type">Element type.</param>
     /// <param name="shape">Its static shape.</param>
     public Tensor Buffer(ScalarType type, params long[] shape)
@@ -47,11 +70,38 @@ public sealed class CaptureGraph : IDisposable
             layerScratch.Add(reused);
             return reused;
         }
+        RequireBudget(type, shape);
         var buffer = zeros(shape, type, Device).DetachFromDisposeScope();
         buffers.Add(buffer);
         layerScratch?.Add(buffer);
         return buffer;
     }
+
+    private void RequireBudget(ScalarType type, long[] shape)
+    {
+        if (budgetBytes is not { } budget)
+        {
+            return;
+        }
+        long elements = 1;
+        foreach (var size in shape)
+        {
+            elements *= size;
+        }
+        var bytes = BufferBytes() + elements * ElementBytes(type);
+        if (bytes > budget)
+        {
+            throw new NotSupportedException($"The plan's buffers would take {bytes:N0} bytes, more than the {budget:N0} allowed; it is not recorded.");
+        }
+    }
+
+    private static long ElementBytes(ScalarType type) => type switch
+    {
+        ScalarType.Bool or ScalarType.Byte or ScalarType.Int8 => 1,
+        ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Int16 => 2,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        _ => 8,
+    };
 
     /// <summary>The bytes of storage the buffers own.</summary>
     public long BufferBytes()

@@ -162,13 +162,15 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
 
     // Records a plan for a new shape; a refused or oversized plan is remembered as eager (a null plan) so that it
     // is not recorded again on every call. A recorder refuses what it cannot reproduce (NotSupportedException) or a
-    // layer it cannot take in this configuration (ArgumentException); the eager forward then runs, and raises its own
+    // layer it cannot take in this configuration (ArgumentException), and the graph refuses a buffer past the budget
+    // (NotSupportedException, before the plan allocates the rest); the eager forward then runs, and raises its own
     // error if the input is at fault.
     private Entry Record(ShapeKey key, Tensor input)
     {
         TPlan? plan;
         try
         {
+            using var budget = CaptureGraph.LimitRecording(MaxPlanBytes);
             plan = capture(input);
         }
         catch (Exception refused) when (refused is NotSupportedException or ArgumentException)

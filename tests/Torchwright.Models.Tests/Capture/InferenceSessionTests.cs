@@ -125,9 +125,15 @@ public class InferenceSessionTests(ITestOutputHelper output)
         model.InferencePlans.MaxPlanBytes = 1024;
 
         using var first = model.forward(ids);
-        using var second = model.forward(ids); // records, finds the plan too large, frees it
+        var beforeSecond = TensorCensus.CreatedOnThisThread;
+        using var second = model.forward(ids); // starts recording, stops at the first buffer past the budget
+        var beforeThird = TensorCensus.CreatedOnThisThread;
         using var third = model.forward(ids);
+        var createdByThird = TensorCensus.CreatedOnThisThread - beforeThird;
+        var createdBySecond = beforeThird - beforeSecond;
 
+        output.WriteLine($"tensors created: {createdBySecond} by the refused recording and its eager call, {createdByThird} by an eager call");
+        Assert.True(createdBySecond - createdByThird < 10, "the recording went on past its first buffer over the budget");
         TensorAssert.Close(eager, second, Tolerance, "over-budget shape, eager");
         TensorAssert.Close(eager, third, Tolerance, "over-budget shape, eager again");
         Assert.Equal(0, model.InferencePlans.PlanCount);
