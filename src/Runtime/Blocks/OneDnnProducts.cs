@@ -25,10 +25,10 @@ internal static class OneDnnProducts
 
     private const long LibTorchSmallImage = 20_480;
 
-    /// <summary>The oneDNN route this product takes in an eager forward, or null for BLAS (<c>linear</c>): the transposed
-    /// matmul for a narrowing fp32 product or else the inner product when it records no gradients, otherwise (fp32 only) the 1×1 convolution, each only where the kernel
-    /// choice asks for it, the product is large enough, and oneDNN computed this configuration right when checked on its
-    /// first call (<see cref="OneDnnVerdicts"/>).</summary>
+    /// <summary>The oneDNN route this product takes in an eager forward, or null for BLAS (<c>linear</c>): when it records
+    /// no gradients the transposed matmul for a narrowing fp32 product, else the inner product; otherwise (fp32 only) the
+    /// 1×1 convolution; each only where the kernel choice asks for it, the product is large enough, and oneDNN computed
+    /// this configuration right when checked on its first call (<see cref="OneDnnVerdicts"/>).</summary>
     public static OneDnnRoute? Route(Tensor input, Tensor weight, Tensor? bias, long inFeatures, long outFeatures)
     {
         if (!Eligible(input, weight))

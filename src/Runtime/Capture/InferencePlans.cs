@@ -216,11 +216,12 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
     {
         private readonly long[] shape = input.shape;
         private readonly Precision precision = modelPrecision;
-
-        public bool ReadsWeightsInPlace => precision == Precision.Float32;
         private readonly ScalarType type = input.dtype;
         private readonly DeviceType deviceType = input.device_type;
         private readonly int deviceIndex = input.device_index;
+
+        // fp32 plans read the weights themselves; others read copies cast when they were recorded.
+        public bool ReadsWeightsInPlace => precision == Precision.Float32;
 
         public bool Equals(ShapeKey other)
             => type == other.type && precision == other.precision && deviceType == other.deviceType && deviceIndex == other.deviceIndex
