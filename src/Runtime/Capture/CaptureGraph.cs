@@ -190,6 +190,24 @@ public sealed class CaptureGraph : IDisposable
     /// <param name="weight">A parameter.</param>
     public Tensor Weight(Tensor weight) => Keep(weight.detach());
 
+    /// <summary>The graph's own copy of a weight cast to <paramref name="type"/>, made now: a replay does not see later
+    /// changes to the weight.</summary>
+    internal Tensor Weight(Tensor weight, ScalarType type)
+    {
+        using var _ = no_grad();
+        using var detached = weight.detach();
+        return Keep(detached.to(type));
+    }
+
+    /// <summary>A buffer of <paramref name="type"/> that a step added here fills with <paramref name="source"/>'s values
+    /// on every replay.</summary>
+    internal Tensor CastOf(Tensor source, ScalarType type)
+    {
+        var cast = Buffer(type, source.shape);
+        Add(() => cast.copy_(source));
+        return cast;
+    }
+
     /// <summary>Appends a step; it must only run in-place operations on tensors recorded here.</summary>
     /// <param name="step">The step.</param>
     public void Add(Action step)

@@ -52,15 +52,8 @@ public abstract class CapturePlan : IDisposable
     protected void Seal(Tensor result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        output = result.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? Widened(result) : result;
+        output = result.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? Graph.CastOf(result, ScalarType.Float32) : result;
         Graph.Run();
-    }
-
-    private Tensor Widened(Tensor result)
-    {
-        var widened = Graph.Buffer(ScalarType.Float32, result.shape);
-        Graph.Add(() => widened.copy_(result));
-        return widened;
     }
 
     /// <summary>Runs the recorded steps; call after every input passed its check and was loaded.</summary>

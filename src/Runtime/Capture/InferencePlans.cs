@@ -139,6 +139,10 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
     {
         lock (gate)
         {
+            if (entries.Count == 0)
+            {
+                return;
+            }
             foreach (var entry in entries.FindAll(entry => !entry.Key.ReadsWeightsInPlace))
             {
                 entry.Plan?.Dispose();

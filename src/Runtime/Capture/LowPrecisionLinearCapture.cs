@@ -1,4 +1,3 @@
-using System;
 using Torchwright.Runtime.Blocks;
 using static TorchSharp.torch;
 
@@ -16,9 +15,9 @@ public static partial class CaptureLayers
     /// </summary>
     private static void LowPrecisionLinearInto(CaptureGraph graph, Linear layer, ScalarType type, Tensor input, Tensor output, bool accumulate)
     {
-        var typedInput = input.dtype == type ? input : CastInto(graph, input, type);
+        var typedInput = input.dtype == type ? input : graph.CastOf(input, type);
         var product = output.dtype == type ? output : graph.Buffer(type, output.shape);
-        graph.Add(BlasStep(graph, WeightCopy(graph, layer.weight, type), layer.bias is null ? null : WeightCopy(graph, layer.bias, type),
+        graph.Add(BlasStep(graph, graph.Weight(layer.weight, type), layer.bias is null ? null : graph.Weight(layer.bias, type),
             typedInput, product, accumulate && ReferenceEquals(product, output)));
         if (ReferenceEquals(product, output))
         {
@@ -26,21 +25,5 @@ public static partial class CaptureLayers
         }
         var one = graph.Scalar(1);
         graph.Add(accumulate ? () => output.add_(product, one) : () => output.copy_(product));
-    }
-
-    // A buffer of type holding buffer's values, refreshed by a step added here.
-    private static Tensor CastInto(CaptureGraph graph, Tensor buffer, ScalarType type)
-    {
-        var cast = graph.Buffer(type, buffer.shape);
-        graph.Add(() => cast.copy_(buffer));
-        return cast;
-    }
-
-    // The plan's own copy of a weight in the compute type.
-    private static Tensor WeightCopy(CaptureGraph graph, Tensor weight, ScalarType type)
-    {
-        using var _ = no_grad();
-        using var detached = weight.detach();
-        return graph.Keep(detached.to(type));
     }
 }
