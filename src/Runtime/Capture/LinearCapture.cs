@@ -34,8 +34,11 @@ public static partial class CaptureLayers
         }
         RequireFloat32("Linear", input);
         RequireFloat32("Linear's output", output);
-        var blas = BlasStep(graph, graph.Weight(layer.weight), layer.bias is null ? null : graph.Weight(layer.bias), input, output, accumulate);
-        if (OneDnnMatmulLinearStep(graph, layer, input, output, accumulate) is { } matmul)
+        var weight = graph.Weight(layer.weight);
+        var bias = layer.bias is null ? null : graph.Weight(layer.bias);
+        var transposed = graph.Keep(weight.t()); // read as it lies by both products
+        var blas = BlasStep(graph, transposed, bias, input, output, accumulate);
+        if (OneDnnMatmulLinearStep(graph, layer, transposed, bias, input, output, accumulate) is { } matmul)
         {
             graph.Add(OnRecordedThreads(matmul, blas));
             return;
@@ -48,26 +51,38 @@ public static partial class CaptureLayers
         graph.Add(blas);
     }
 
-    // The product on oneDNN's matmul, for products as large as the eager layer's inner product takes (OneDnnProducts):
-    // the weight read transposed as it lies, the bias copied into the output first (or added after, onto a residual),
-    // which the product then adds onto. Null when it does not apply.
-    private static Action? OneDnnMatmulLinearStep(CaptureGraph graph, Linear layer, Tensor input, Tensor output, bool accumulate)
+    // The product on oneDNN's matmul, for products as large as the eager layer's inner product takes (OneDnnProducts).
+    // Null when it does not apply.
+    private static Action? OneDnnMatmulLinearStep(CaptureGraph graph, Linear layer, Tensor transposed, Tensor? bias, Tensor input, Tensor output, bool accumulate)
     {
         if (LinearKernelChoice.Current == LinearKernel.Blas || !OneDnnProducts.WorthOneDnnWithoutGradients(input.shape[0], layer.InFeatures, layer.OutFeatures))
         {
             return null;
         }
-        var transposed = graph.Keep(graph.Weight(layer.weight).t());
-        var bias = layer.bias is null ? null : graph.Weight(layer.bias);
-        if (OneDnnMatmulStep(output, input, transposed, accumulate || bias is not null ? 1f : 0f, 1) is not { } product)
-        {
-            return null;
-        }
+        return OneDnnMatmulStep(output, input, transposed, ProductBeta(bias, accumulate), 1) is { } product
+            ? WithBias(graph, product, bias, output, accumulate)
+            : null;
+    }
+
+    // The product by libtorch's addmm_, which runs fp32 on MKL and bf16 on oneDNN; transposed is Wᵀ, a view of W.
+    private static Action BlasStep(CaptureGraph graph, Tensor transposed, Tensor? bias, Tensor input, Tensor output, bool accumulate)
+    {
+        var beta = ProductBeta(bias, accumulate);
+        return WithBias(graph, () => output.addmm_(input, transposed, beta, 1f), bias, output, accumulate);
+    }
+
+    // β of a product written onto the output: 1 onto a residual or onto the bias copied in first, 0 otherwise.
+    private static float ProductBeta(Tensor? bias, bool accumulate) => accumulate || bias is not null ? 1f : 0f;
+
+    // A product (made with ProductBeta's β) and the bias: the bias copied into the output before the product adds onto
+    // it, or added after it onto a residual.
+    private static Action WithBias(CaptureGraph graph, Action product, Tensor? bias, Tensor output, bool accumulate)
+    {
         if (bias is null)
         {
             return product;
         }
-        var one = graph.Scalar(1);
+        var one = graph.Scalar(1); // passed explicitly: add_(tensor) would convert its default alpha on every call
         return accumulate
             ? () =>
             {
@@ -79,31 +94,6 @@ public static partial class CaptureLayers
                 output.copy_(bias);
                 product();
             };
-    }
-
-    // The product by libtorch's addmm_, which runs fp32 on MKL and bf16 on oneDNN.
-    private static Action BlasStep(CaptureGraph graph, Tensor weight, Tensor? bias, Tensor input, Tensor output, bool accumulate)
-    {
-        var transposed = graph.Keep(weight.t());
-        var one = graph.Scalar(1); // passed explicitly: add_(tensor) would convert its default alpha on every call
-        if (bias is null)
-        {
-            var beta = accumulate ? 1f : 0f;
-            return () => output.addmm_(input, transposed, beta, 1f);
-        }
-        if (accumulate)
-        {
-            return () =>
-            {
-                output.addmm_(input, transposed, 1f, 1f);
-                output.add_(bias, one);
-            };
-        }
-        return () =>
-        {
-            output.copy_(bias);
-            output.addmm_(input, transposed, 1f, 1f);
-        };
     }
 
     // The product through oneDNN, as the eager layer runs it (OneDnnProducts): the input rows as one channels-last

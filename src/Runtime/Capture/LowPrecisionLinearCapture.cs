@@ -17,7 +17,8 @@ public static partial class CaptureLayers
     {
         var typedInput = input.dtype == type ? input : graph.CastOf(input, type);
         var product = output.dtype == type ? output : graph.Buffer(type, output.shape);
-        graph.Add(BlasStep(graph, graph.Weight(layer.weight, type), layer.bias is null ? null : graph.Weight(layer.bias, type),
+        var transposed = graph.Keep(graph.Weight(layer.weight, type).t());
+        graph.Add(BlasStep(graph, transposed, layer.bias is null ? null : graph.Weight(layer.bias, type),
             typedInput, product, accumulate && ReferenceEquals(product, output)));
         if (ReferenceEquals(product, output))
         {
