@@ -120,8 +120,7 @@ internal static unsafe class OneDnnMatmul
         var expected = start * c.Beta + left.matmul(right) * c.Alpha;
         var actual = start.clone();
         Call(actual, left, right, c.Beta, c.Alpha);
-        var scale = expected.abs().max().item<float>();
-        return (expected - actual).abs().max().item<float>() <= Tolerance * Math.Max(scale, 1e-6f);
+        return OneDnnVerdicts.Close(expected, actual, Tolerance);
     }
 
     private static Tensor Operand(long batch, long rows, long columns, bool transposed, Generator generator)

@@ -35,13 +35,16 @@ internal static class OneDnnProducts
         {
             return null;
         }
-        if (!RecordsGradients(input, weight, bias) && TransposedMatmulApplies(input, weight, bias, inFeatures, outFeatures))
+        if (!RecordsGradients(input, weight, bias))
         {
-            return OneDnnRoute.TransposedMatmul;
-        }
-        if (!RecordsGradients(input, weight, bias) && InnerProductApplies(input, weight, bias, inFeatures, outFeatures))
-        {
-            return OneDnnRoute.InnerProduct;
+            if (TransposedMatmulApplies(input, weight, bias, inFeatures, outFeatures))
+            {
+                return OneDnnRoute.TransposedMatmul;
+            }
+            if (InnerProductApplies(input, weight, bias, inFeatures, outFeatures))
+            {
+                return OneDnnRoute.InnerProduct;
+            }
         }
         return input.dtype == ScalarType.Float32 && ConvolutionApplies(input, weight, bias, inFeatures, outFeatures)
             ? OneDnnRoute.Convolution

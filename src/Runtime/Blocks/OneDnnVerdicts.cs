@@ -71,7 +71,9 @@ internal static class OneDnnVerdicts
         return expectedGrads.Zip(actualGrads).All(pair => Close(pair.First, pair.Second, Tolerance));
     }
 
-    private static bool Close(Tensor expected, Tensor actual, double tolerance)
+    /// <summary>Whether <paramref name="actual"/> is within <paramref name="tolerance"/> of <paramref name="expected"/>,
+    /// relative to its largest |value|: how every oneDNN result is checked against libtorch's.</summary>
+    internal static bool Close(Tensor expected, Tensor actual, double tolerance)
     {
         var scale = expected.abs().max().item<float>();
         var error = (expected - actual).abs().max().item<float>();
