@@ -96,6 +96,7 @@ public sealed class BenchRun
             Cpu = CpuName(),
             LoadAverageAtEnd = LoadAverage(),
             HostMemory = $"{HostMemory.Mode}: {HostMemory.Reason}",
+            HugePages = $"{(HugePages.Active ? "on" : "off")}: {HugePages.Reason}",
         }, Json)!.AsObject();
         foreach (var (key, value) in JsonSerializer.SerializeToNode(details, Json)!.AsObject().ToList())
         {

@@ -15,6 +15,7 @@ public abstract class Block : nn.Module<Tensor, Tensor>, IForwardPathAware
     protected Block(string name) : base(name)
     {
         HostMemory.EnsureConfigured();
+        HugePages.EnsureConfigured();
     }
 
     /// <inheritdoc/>
