@@ -18,10 +18,11 @@ public enum HostMemoryMode
 /// Optionally keeps freed CPU tensor memory in the process on Linux with glibc. By default glibc serves blocks above
 /// its mmap threshold (at most 32 MB) with fresh pages and unmaps them on free, so a model that makes a large tensor
 /// every step — <c>[B,H,T,T]</c> attention scores at T ≈ 1000 are 33 MB — pays page faults on every allocation: on a
-/// 2-core machine MrT5's encoder after the gate at 1025 tokens ran 5× slower than with retained blocks. With
+/// 2-core machine MrT5's encoder after the gate at 1025 tokens ran 5× slower than with retained blocks (without huge pages). With
 /// <c>TORCHWRIGHT_HOST_MEMORY=retain</c> (or a call to <see cref="Retain"/>) glibc serves every block from its heap
 /// and never trims it. Memory then stays at its peak and grows with fragmentation (a 10,000-step soak grew 2.9 %
-/// after warm-up against 1.6 % with glibc's policy), which is why it is not the default.
+/// after warm-up against 1.6 % with glibc's policy), which is why it is not the default; by default
+/// <see cref="HugePages"/> makes those faults fewer instead.
 /// </summary>
 /// <remarks>
 /// glibc fixes its arena count the first time a second thread allocates, so a thread that already had its own
