@@ -40,7 +40,12 @@ public static class HostMemory
 
     // glibc's mallopt parameters.
     private const int TrimThreshold = -1;
+    private const int MmapThreshold = -3;
     private const int MmapMax = -4;
+
+    // Where glibc's own adaptation stops: blocks below 32 MB from the heap, at most twice that kept free at its top.
+    private const int AdaptedMmapThreshold = 32 << 20;
+    private const int AdaptedTrimThreshold = 2 * AdaptedMmapThreshold;
     private const int ArenaMax = -8;
 
     private static readonly object Gate = new();
@@ -114,6 +119,33 @@ public static class HostMemory
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             return (HostMemoryMode.System, $"{source}, but there is no glibc mallopt (another C library)");
+        }
+    }
+
+    /// <summary>
+    /// Under glibc's policy, sets its thresholds where its own adaptation would end (blocks below 32 MB from the heap, up
+    /// to 64 MB kept free at its top) for a process whose large tensors libtorch allocates page-aligned
+    /// (<see cref="HugePages"/>). glibc raises its mmap threshold to the size of each mapped block freed, but a
+    /// page-aligned request asks for a page more than the block it is given, so it never catches up: every such tensor
+    /// is mapped and unmapped afresh, and the large GPT's fp32 forward faulted in about forty 16 MB activations a call.
+    /// Returns what was done, for <see cref="HugePages.Reason"/>; does nothing under <see cref="HostMemoryMode.Retain"/>.
+    /// </summary>
+    internal static string AdaptToPageAlignedBlocks()
+    {
+        EnsureConfigured();
+        if (Mode != HostMemoryMode.System || !OperatingSystem.IsLinux())
+        {
+            return "glibc's thresholds left alone";
+        }
+        try
+        {
+            return Glibc.mallopt(MmapThreshold, AdaptedMmapThreshold) == 1 && Glibc.mallopt(TrimThreshold, AdaptedTrimThreshold) == 1
+                ? "glibc's thresholds set where its adaptation ends (heap below 32 MB, 64 MB kept at its top)"
+                : "glibc refused its threshold settings";
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return "no glibc mallopt (another C library)";
         }
     }
 

@@ -11,19 +11,19 @@ namespace Torchwright.Runtime;
 
 /// <summary>
 /// Asks libtorch to back CPU tensors of 2 MB and more with transparent huge pages on Linux (its
-/// <c>THP_MEM_ALLOC_ENABLE</c> switch, off by default). Under glibc's policy such tensors are fresh memory that the kernel
-/// faults in 4 KB at a time, and large shapes make many per call: every activation, and oneDNN's bf16 products an fp32
-/// scratch pad the size of their output besides. On this project's two-core machines the large GPT's eager forward
-/// (B=16, T=512, D=512) under glibc's policy took 1.35–1.63 s in bf16 and 1.47–1.66 s in fp32 without huge pages,
-/// 0.59–0.68 s and 1.26–1.37 s with them, and 0.47–0.50 s and 0.82–0.84 s with freed memory retained
-/// (<see cref="HostMemory"/>), which remains the faster choice where memory may stay at its peak.
+/// <c>THP_MEM_ALLOC_ENABLE</c> switch, off by default), and glibc to keep such tensors on its heap
+/// (<see cref="HostMemory"/>). Under glibc's policy large shapes make many fresh tensors per call — every activation,
+/// and oneDNN's bf16 products an fp32 scratch pad the size of their output besides — which the kernel faults in 4 KB at
+/// a time. On this project's two-core machines the large GPT's eager forward (B=16, T=512, D=512) under glibc's policy
+/// took 1.05–1.63 s in bf16 and 1.23–1.66 s in fp32 before, 0.51–0.58 s and 0.88–0.89 s with both settings, and
+/// 0.47–0.50 s and 0.82–0.84 s with freed memory retained.
 /// </summary>
 /// <remarks>
 /// libtorch reads the switch once, at its first CPU allocation, so it is set when the first Torchwright block is made
 /// (before the block's parameters exist); a program that makes tensors before its model calls
 /// <see cref="EnsureConfigured"/> first. A program that made tensors before that keeps libtorch's default;
-/// <see cref="Active"/> and <see cref="Reason"/> say what happened. <c>TORCHWRIGHT_HUGE_PAGES=off</c> leaves the
-/// switch alone, and a <c>THP_MEM_ALLOC_ENABLE</c> already in the environment is the user's choice and stays.
+/// <see cref="Active"/> and <see cref="Reason"/> say what happened. <c>TORCHWRIGHT_HUGE_PAGES=off</c> leaves libtorch
+/// and glibc alone, and a <c>THP_MEM_ALLOC_ENABLE</c> already in the environment is the user's choice and stays.
 /// </remarks>
 public static class HugePages
 {
@@ -70,7 +70,7 @@ public static class HugePages
             var asked = Request(Is(requested, "off"));
             Active = OperatingSystem.IsLinux() && LargeTensorsAdvisedHugePages();
             Reason = Active ? $"{asked}: libtorch asks for huge pages for tensors of 2 MB and more"
-                : asked == SetHere ? $"{asked}, but libtorch had made a CPU tensor before and keeps its default: set {LibTorchSwitch}=1 in the environment or make the model first"
+                : asked.StartsWith(SetHere, StringComparison.Ordinal) ? $"{asked}, but libtorch had made a CPU tensor before and keeps its default: set {LibTorchSwitch}=1 in the environment or make the model first"
                 : $"{asked}: libtorch does not ask for huge pages";
             Volatile.Write(ref configured, true);
         }
@@ -100,7 +100,7 @@ public static class HugePages
         try
         {
             return Posix.setenv(LibTorchSwitch, "1", 0) == 0
-                ? SetHere
+                ? $"{SetHere}; {HostMemory.AdaptToPageAlignedBlocks()}"
                 : $"setting {LibTorchSwitch} failed";
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)

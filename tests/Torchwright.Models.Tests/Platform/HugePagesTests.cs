@@ -9,7 +9,9 @@ using static TorchSharp.torch;
 namespace Torchwright.Models.Tests.Platform;
 
 /// <summary>Configured before any tensor (<see cref="Torchwright.Tests.HostSetup"/>), libtorch asks for huge pages for large CPU tensors
-/// where the kernel offers them, unless the environment says otherwise (see <see cref="HugePages"/>).</summary>
+/// where the kernel offers them, unless the environment says otherwise, and glibc reuses their memory (see
+/// <see cref="HugePages"/>). On their own, after the parallel tests: one counts the process's page faults.</summary>
+[Collection(HostMemoryCollection.Name)]
 public class HugePagesTests
 {
     private const long FourMegabytes = 4L << 20;
@@ -45,6 +47,39 @@ public class HugePagesTests
             using var tensor = empty(new[] { FourMegabytes }, ScalarType.Byte);
             Assert.Equal(0, (long)THSTensor_data(tensor.Handle) % 4096);
         }
+    }
+
+    [Fact]
+    public void Freed_huge_page_tensors_are_reused_not_faulted_in_again()
+    {
+        HugePages.EnsureConfigured();
+        if (!HugePages.Active || HostMemory.Mode != HostMemoryMode.System)
+        {
+            return; // glibc's thresholds are only set for libtorch's page-aligned tensors under glibc's own policy
+        }
+        const long floats = 4L << 20; // 16 MB, a large GPT's activation
+        using (var first = empty(new[] { floats }))
+        {
+            first.fill_(1);
+        }
+        var before = MinorPageFaults();
+        for (var i = 0; i < 3; i++)
+        {
+            using var again = empty(new[] { floats });
+            again.fill_(1);
+        }
+        var faults = MinorPageFaults() - before;
+
+        // Mapped afresh, each would fault in at least seven 2 MB pages, and 4 KB ones at its unaligned ends.
+        Assert.True(faults < 21, $"{faults} page faults for three 16 MB tensors freed and made again ({HugePages.Reason})");
+    }
+
+    // Field 10 of /proc/self/stat: the process's minor page faults so far.
+    private static long MinorPageFaults()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static bool KernelOffersHugePages()
