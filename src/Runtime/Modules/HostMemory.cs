@@ -18,9 +18,9 @@ public enum HostMemoryMode
 /// Optionally keeps freed CPU tensor memory in the process on Linux with glibc. By default glibc serves blocks above
 /// its mmap threshold (at most 32 MB) with fresh pages and unmaps them on free, so a model that makes a large tensor
 /// every step — <c>[B,H,T,T]</c> attention scores at T ≈ 1000 are 33 MB — pays page faults on every allocation: on a
-/// 2-core machine MrT5's encoder after the gate at 1025 tokens ran 5× slower than with retained blocks (without huge pages). With
-/// <c>TORCHWRIGHT_HOST_MEMORY=retain</c> (or a call to <see cref="Retain"/>) glibc serves every block from its heap
-/// and never trims it. Memory then stays at its peak and grows with fragmentation (a 10,000-step soak grew 2.9 %
+/// 2-core machine MrT5's encoder after the gate at 1025 tokens ran 5× slower than with retained blocks (before huge
+/// pages). With <c>TORCHWRIGHT_HOST_MEMORY=retain</c> (or a call to <see cref="Retain"/>) glibc serves every block
+/// from its heap and never trims it. Memory then stays at its peak and grows with fragmentation (a 10,000-step soak grew 2.9 %
 /// after warm-up against 1.6 % with glibc's policy), which is why it is not the default; by default
 /// <see cref="HugePages"/> makes those faults fewer instead.
 /// </summary>
@@ -42,11 +42,11 @@ public static class HostMemory
     private const int TrimThreshold = -1;
     private const int MmapThreshold = -3;
     private const int MmapMax = -4;
+    private const int ArenaMax = -8;
 
     // Where glibc's own adaptation stops: blocks below 32 MB from the heap, at most twice that kept free at its top.
     private const int AdaptedMmapThreshold = 32 << 20;
     private const int AdaptedTrimThreshold = 2 * AdaptedMmapThreshold;
-    private const int ArenaMax = -8;
 
     private static readonly object Gate = new();
     private static bool configured;

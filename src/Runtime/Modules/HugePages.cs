@@ -20,9 +20,9 @@ namespace Torchwright.Runtime;
 /// </summary>
 /// <remarks>
 /// libtorch reads the switch once, at its first CPU allocation, so it is set when the first Torchwright block is made
-/// (before the block's parameters exist); a program that makes tensors before its model calls
-/// <see cref="EnsureConfigured"/> first. A program that made tensors before that keeps libtorch's default;
-/// <see cref="Active"/> and <see cref="Reason"/> say what happened. <c>TORCHWRIGHT_HUGE_PAGES=off</c> leaves libtorch
+/// (before the block's parameters exist). A program that makes tensors before its model calls
+/// <see cref="EnsureConfigured"/> first, or libtorch keeps its default; <see cref="Active"/> and <see cref="Reason"/>
+/// say what happened. <c>TORCHWRIGHT_HUGE_PAGES=off</c> leaves libtorch
 /// and glibc alone, and a <c>THP_MEM_ALLOC_ENABLE</c> already in the environment is the user's choice and stays.
 /// </remarks>
 public static class HugePages
