@@ -8,7 +8,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Reports;
-using Torchwright.Runtime;
 using static TorchSharp.torch;
 
 namespace Torchwright.Bench;
@@ -95,8 +94,8 @@ public sealed class BenchRun
             Machine,
             Cpu = CpuName(),
             LoadAverageAtEnd = LoadAverage(),
-            HostMemory = $"{HostMemory.Mode}: {HostMemory.Reason}",
-            HugePages = $"{(HugePages.Active ? "on" : "off")}: {HugePages.Reason}",
+            HostMemory = HostState.Memory,
+            HugePages = HostState.HugePageState,
         }, Json)!.AsObject();
         foreach (var (key, value) in JsonSerializer.SerializeToNode(details, Json)!.AsObject().ToList())
         {

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using Torchwright.Bench;
 using static TorchSharp.torch;
 
 namespace Torchwright.Benchmarks;
@@ -11,15 +12,14 @@ public sealed record MachineInfo(string CpuModel, bool Avx512Bf16, bool Amx, int
 {
     public static MachineInfo Read()
     {
-        Torchwright.Runtime.HostMemory.EnsureConfigured();
-        Torchwright.Runtime.HugePages.EnsureConfigured();
+        // Before any tensor: libtorch reads its huge-page switch at its first allocation.
+        var hugePages = HostState.HugePageState;
         var cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllLines("/proc/cpuinfo") : Array.Empty<string>();
         var model = cpuinfo.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
         var flags = cpuinfo.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1].Split(' ') ?? Array.Empty<string>();
         var version = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "unknown";
         return new MachineInfo(model, flags.Contains("avx512_bf16"), flags.Contains("amx_bf16"), Environment.ProcessorCount, get_num_threads(), version, LoadAverageNow(),
-            $"{Torchwright.Runtime.HostMemory.Mode}: {Torchwright.Runtime.HostMemory.Reason}",
-            $"{(Torchwright.Runtime.HugePages.Active ? "on" : "off")}: {Torchwright.Runtime.HugePages.Reason}");
+            HostState.Memory, hugePages);
     }
 
     /// <summary>The 1/5/15-minute load averages: other work on the machine skews the timings.</summary>

@@ -31,7 +31,6 @@ public static class HugePages
     public const string Variable = "TORCHWRIGHT_HUGE_PAGES";
 
     private const string LibTorchSwitch = "THP_MEM_ALLOC_ENABLE";
-    private const string SetHere = LibTorchSwitch + "=1 set by Torchwright";
     private const string KernelSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
     private const string MemoryMappings = "/proc/self/smaps";
     private const long HugePageBytes = 2L << 20; // libtorch's threshold for huge-page tensors
@@ -67,45 +66,45 @@ public static class HugePages
             {
                 throw new InvalidOperationException($"{Variable} is '{requested}'; expected 'on' or 'off'.");
             }
-            var asked = Request(Is(requested, "off"));
+            var (asked, setHere) = Request(Is(requested, "off"));
             Active = OperatingSystem.IsLinux() && LargeTensorsAdvisedHugePages();
             Reason = Active ? $"{asked}: libtorch asks for huge pages for tensors of 2 MB and more"
-                : asked.StartsWith(SetHere, StringComparison.Ordinal) ? $"{asked}, but libtorch had made a CPU tensor before and keeps its default: set {LibTorchSwitch}=1 in the environment or make the model first"
+                : setHere ? $"{asked}, but libtorch had made a CPU tensor before and keeps its default: set {LibTorchSwitch}=1 in the environment or make the model first"
                 : $"{asked}: libtorch does not ask for huge pages";
             Volatile.Write(ref configured, true);
         }
     }
 
     // Sets libtorch's switch in the C environment (where libtorch reads it, unlike .NET's copy) unless something says
-    // not to; returns what was done, for the reason.
-    private static string Request(bool turnedOff)
+    // not to; returns what was done, for the reason, and whether the switch was set here.
+    private static (string Asked, bool SetHere) Request(bool turnedOff)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return "not Linux";
+            return ("not Linux", false);
         }
         if (turnedOff)
         {
-            return $"{Variable}=off";
+            return ($"{Variable}=off", false);
         }
         var existing = Environment.GetEnvironmentVariable(LibTorchSwitch);
         if (existing is not null)
         {
-            return $"{LibTorchSwitch}={existing} from the environment";
+            return ($"{LibTorchSwitch}={existing} from the environment", false);
         }
         if (!KernelOffersHugePages())
         {
-            return $"the kernel offers no transparent huge pages ({KernelSetting})";
+            return ($"the kernel offers no transparent huge pages ({KernelSetting})", false);
         }
         try
         {
             return Posix.setenv(LibTorchSwitch, "1", 0) == 0
-                ? $"{SetHere}; {HostMemory.AdaptToPageAlignedBlocks()}"
-                : $"setting {LibTorchSwitch} failed";
+                ? ($"{LibTorchSwitch}=1 set by Torchwright; {HostMemory.AdaptToPageAlignedBlocks()}", true)
+                : ($"setting {LibTorchSwitch} failed", false);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            return "no C library setenv";
+            return ("no C library setenv", false);
         }
     }
 
@@ -144,6 +143,7 @@ public static class HugePages
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // The mappings cannot be read here: nothing is claimed.
         }
         return false;
     }
