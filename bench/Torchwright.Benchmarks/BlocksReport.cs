@@ -94,6 +94,8 @@ public static class ReportText
         {
             r.TargetRatio is { } t ? $"≥{t:0.##}x" : null,
             r.TargetRooflineFraction is { } f ? $"≥{f * 100:0}%roof" : null,
+            r.TargetMaxRelativeError is { } e ? $"relΔ≤{e:0.###}" : null,
+            r.TargetMoreAccurateThanBaseline ? "relΔ<base" : null,
         }.Where(s => s is not null));
         return $"{goal} {(r.TargetMet == true ? "met" : "MISSED")}";
     }

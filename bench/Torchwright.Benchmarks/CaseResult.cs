@@ -31,6 +31,8 @@ public sealed record CaseResult(
     double? BaselineRelErrorVsFp32,
     double? TargetRatio,
     double? TargetRooflineFraction,
+    double? TargetMaxRelativeError,
+    bool TargetMoreAccurateThanBaseline,
     bool? TargetMet)
 {
     public static CaseResult From(
@@ -55,13 +57,15 @@ public sealed record CaseResult(
         errors.TryGetValue((c.Baseline.Id, c.Size.Name), out var baselineError);
 
         bool? met = null;
-        if (c.TargetRatio is not null || c.TargetRooflineFraction is not null)
+        if (c.TargetRatio is not null || c.TargetRooflineFraction is not null || c.MaxRelativeError is not null || c.MoreAccurateThanBaseline)
         {
-            met = (c.TargetRatio is null || ratio >= c.TargetRatio) && (c.TargetRooflineFraction is null || fraction >= c.TargetRooflineFraction);
+            met = (c.TargetRatio is null || ratio >= c.TargetRatio) && (c.TargetRooflineFraction is null || fraction >= c.TargetRooflineFraction)
+                && (c.MaxRelativeError is null || candidateError?.Relative <= c.MaxRelativeError)
+                && (!c.MoreAccurateThanBaseline || candidateError?.Relative < baselineError?.Relative);
         }
         return new CaseResult(c.Name, c.Size.Name, c.Mode.Json(), c.Precision, c.Baseline.Id, c.Candidate.Id,
             baseline, candidate, ratio, paired, ceiling, gflops, roofline, fraction, baselineGflops,
             candidateError?.MaxAbs, candidateError?.Relative, baselineError?.MaxAbs, baselineError?.Relative,
-            c.TargetRatio, c.TargetRooflineFraction, met);
+            c.TargetRatio, c.TargetRooflineFraction, c.MaxRelativeError, c.MoreAccurateThanBaseline, met);
     }
 }

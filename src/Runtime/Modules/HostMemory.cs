@@ -21,7 +21,7 @@ public enum HostMemoryMode
 /// 2-core machine MrT5's encoder after the gate at 1025 tokens ran 5× slower than with retained blocks (before huge
 /// pages). With <c>TORCHWRIGHT_HOST_MEMORY=retain</c> (or a call to <see cref="Retain"/>) glibc serves every block
 /// from its heap and never trims it. Memory then stays at its peak and grows with fragmentation (a 10,000-step soak grew 2.9 %
-/// after warm-up against 1.6 % with glibc's policy), which is why it is not the default; by default
+/// after warm-up against 1.6 % with glibc's policy, before huge pages), which is why it is not the default; by default
 /// <see cref="HugePages"/> makes those faults fewer instead.
 /// </summary>
 /// <remarks>
