@@ -301,7 +301,8 @@ public sealed class TransformerStackAttribute(string depth, string dim, string h
 
 /// <summary>
 /// Uses a user-defined <see cref="BlockAttribute"/> class as a layer. The arguments are dimension
-/// expressions passed, in order, to the block's configuration constructor.
+/// expressions passed, in order, to the block's configuration constructor. A block cannot use itself,
+/// directly or through other blocks.
 /// </summary>
 /// <param name="blockType">The block class.</param>
 /// <param name="configArguments">Expressions for the block configuration's constructor parameters.</param>

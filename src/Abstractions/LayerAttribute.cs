@@ -12,7 +12,7 @@ public abstract class LayerAttribute : Attribute
     /// <summary>
     /// The name under which the layer's parameters are stored (<c>blocks</c> in
     /// <c>blocks.0.attn.qkv.weight</c>). Defaults to the method name in snake_case; set it to match
-    /// the parameter names of an existing PyTorch checkpoint.
+    /// the parameter names of an existing PyTorch checkpoint (ASCII letters, digits and <c>_</c>).
     /// </summary>
     public string? Name { get; set; }
 }

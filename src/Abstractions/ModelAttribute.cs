@@ -6,8 +6,8 @@ namespace Torchwright;
 /// Marks a <c>partial</c> class as a Torchwright model. The generator turns it into a TorchSharp
 /// module whose constructor takes an instance of <paramref name="configType"/>.
 /// </summary>
-/// <param name="configType">The configuration record; its public properties are the names that
-/// dimension expressions such as <c>"Dim*4"</c> may use.</param>
+/// <param name="configType">The configuration record (a class, not a struct); its public properties are the
+/// names that dimension expressions such as <c>"Dim*4"</c> may use.</param>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ModelAttribute(Type configType) : Attribute
 {

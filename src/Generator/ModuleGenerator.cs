@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Torchwright.Generator.Catalogue;
@@ -30,8 +32,13 @@ public sealed class ModuleGenerator : IIncrementalGenerator
                 static (ctx, token) => SafeParse(ctx, isBlock: true, token))
             .WithTrackingName(TrackingNames.Blocks);
 
-        context.RegisterSourceOutput(models, static (output, result) => Produce(output, result));
-        context.RegisterSourceOutput(blocks, static (output, result) => Produce(output, result));
+        // Roslyn compares hint names ignoring case, so types whose names differ only in case (Demo.Net.M and demo.Net.M)
+        // need names of their own. The set of such names is nearly always empty, so adding a model re-emits nothing.
+        var caseClashes = models.Select(static (r, _) => r.Spec?.Type.FullName).Collect()
+            .Combine(blocks.Select(static (r, _) => r.Spec?.Type.FullName).Collect())
+            .Select(static (pair, _) => CaseClashes(pair.Left.AddRange(pair.Right)));
+        context.RegisterSourceOutput(models.Combine(caseClashes), static (output, pair) => Produce(output, pair.Left, pair.Right));
+        context.RegisterSourceOutput(blocks.Combine(caseClashes), static (output, pair) => Produce(output, pair.Left, pair.Right));
 
         // Problems are reported at a place in the user's syntax tree, which only the compilation can give back
         // (the cached results hold plain file positions): #pragma and [SuppressMessage] need that tree. Types with
@@ -54,7 +61,7 @@ public sealed class ModuleGenerator : IIncrementalGenerator
     {
         // Broken code can put the attribute on another member (e.g. a class whose 'class' keyword is missing reads as a
         // property); the compiler reports that misuse itself, so there is nothing to generate and nothing to add.
-        if (context.TargetSymbol is not INamedTypeSymbol type)
+        if (context.TargetSymbol is not INamedTypeSymbol type || !ModelParser.IsFirstModelAttribute(type, context.Attributes[0]))
         {
             return new ModelParseResult(null, context.TargetSymbol.Name, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -71,7 +78,7 @@ public sealed class ModuleGenerator : IIncrementalGenerator
         }
     }
 
-    private static void Produce(SourceProductionContext output, ModelParseResult result)
+    private static void Produce(SourceProductionContext output, ModelParseResult result, EquatableArray<string> caseClashes)
     {
         if (result.Spec is not { } spec)
         {
@@ -87,7 +94,7 @@ public sealed class ModuleGenerator : IIncrementalGenerator
             output.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None, spec.Type.Name, exception.GetType().Name + ": " + exception.Message));
             return;
         }
-        output.AddSource(HintName(spec.Type), source);
+        output.AddSource(HintName(spec.Type, caseClashes), source);
     }
 
     // One summary per type: the analyzers report every problem under its own ID, so listing them here
@@ -105,5 +112,30 @@ public sealed class ModuleGenerator : IIncrementalGenerator
         output.ReportDiagnostic(first.ToDiagnostic(Descriptors.CannotExpand, new[] { result.TypeName, reason }, compilation));
     }
 
-    internal static string HintName(TypeSpec type) => type.FullName.Replace('<', '_').Replace('>', '_') + ".g.cs";
+    internal static string HintName(TypeSpec type, EquatableArray<string> caseClashes = default)
+    {
+        // Keyword escapes ('@event') are not allowed in hint names; without them the name is still the type's.
+        var name = type.FullName.Replace("@", "").Replace('<', '_').Replace('>', '_');
+        return caseClashes.Contains(type.FullName) ? $"{name}.{StableHash(type.FullName):x8}.g.cs" : name + ".g.cs";
+    }
+
+    /// <summary>The full names, in order, that equal another one only when case is ignored.</summary>
+    private static EquatableArray<string> CaseClashes(ImmutableArray<string?> names)
+        => names.OfType<string>().Distinct(StringComparer.Ordinal)
+            .GroupBy(name => name, StringComparer.OrdinalIgnoreCase)
+            .Where(group => group.Count() > 1)
+            .SelectMany(group => group)
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .ToEquatableArray();
+
+    // FNV-1a: the same in every process, unlike string.GetHashCode, so hint names do not change between builds.
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261;
+        foreach (var c in text)
+        {
+            hash = unchecked((hash ^ c) * 16777619);
+        }
+        return hash;
+    }
 }

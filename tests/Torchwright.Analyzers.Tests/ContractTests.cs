@@ -55,6 +55,27 @@ public class ContractTests
             }
             """ }, System.Array.Empty<Microsoft.CodeAnalysis.Testing.DiagnosticResult>(), compilerErrors: false);
 
+    // The generated constructors would build each other without end, and the hyperparameter walk over used blocks
+    // exploded. The generator's one summary per type stands at its first problem.
+    [Fact]
+    public Task Blocks_that_use_each_other_are_reported_at_each_Use()
+        => Verify.Analyzer(new[] { Verify.Usings + Config + """
+            [Block(typeof(C))]
+            public partial class A
+            {
+                [Use(typeof(B), "Dim")] private partial Tensor {|TW0001:{|TW1010:Inner|}|}(Tensor x);
+                [Forward] public Tensor Forward([Shape("N,Dim")] Tensor x) => Inner(x);
+            }
+
+            [Block(typeof(C))]
+            public partial class B
+            {
+                [Use(typeof(A), "Dim")] private partial Tensor {|TW0001:{|TW1010:Inner|}|}(Tensor x);
+                [Use(typeof(B), "Dim")] private partial Tensor {|TW1010:Self|}(Tensor x);
+                [Forward] public Tensor Forward([Shape("N,Dim")] Tensor x) => Self(Inner(x));
+            }
+            """ }, System.Array.Empty<Microsoft.CodeAnalysis.Testing.DiagnosticResult>(), compilerErrors: false);
+
     [Fact]
     public Task Non_partial_model_is_reported_at_its_name()
         => Verify.Analyzer(Verify.Usings + Config + """

@@ -21,9 +21,42 @@ public class CannotExpandTests
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] private partial Tensor L(Tensor x, Tensor y); [Forward] public Tensor Forward(Tensor x) => L(x, x); }", "TW1003", "takes 1 tensor(s)")]
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\")] [LayerNorm(\"Dim\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1012", "a method is one layer")]
     [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", Name = \"a.b\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1011", "must not contain '.'")]
+    // Written raw into a string literal of the generated code: a quote or backslash broke it without a word.
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", Name = \"a\\\"b\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1011", "letters, digits and '_'")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Linear(\"Dim\", \"Dim\", Name = \"a\\\\b\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x); }", "TW1011", "letters, digits and '_'")]
+    // Both attributes made two sources with one hint name, and Roslyn dropped every generated file (CS8785).
+    [InlineData("[Model(typeof(C))] [Block(typeof(C))] public partial class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1014", "both [Model] and [Block]")]
+    [InlineData("[Model(typeof(C))] file partial class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1014", "file-local")]
+    // The constructor's 'config ?? throw' and parameter type need a class: these made generated code that did not compile.
+    [InlineData("public struct S { public int Dim; } [Model(typeof(S))] public partial class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1007", "must be a class")]
+    [InlineData("public record struct S(int Dim = 8); [Model(typeof(S))] public partial class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1007", "must be a class")]
+    [InlineData("public enum E { Dim } [Model(typeof(E))] public partial class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1007", "must be a class")]
+    [InlineData("public static class S { public static int Dim => 8; } [Model(typeof(S))] public partial class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1007", "must not be static")]
+    [InlineData("public sealed record G<T>(int Dim = 8); [Model(typeof(G<>))] public partial class M { [Forward] public Tensor Forward(Tensor x) => x; }", "TW1007", "open generic")]
+    // Written as bare NaN/Infinity, which is no C# literal; meaningless as a hyperparameter anyway.
+    [InlineData("[Model(typeof(C))] public partial class M { [LayerNorm(\"Dim\", Eps = double.NaN)] private partial Tensor N(Tensor x); [Forward] public Tensor Forward(Tensor x) => N(x); }", "TW1005", "finite number")]
+    [InlineData("[Model(typeof(C))] public partial class M { [Attention(\"Dim\", \"Heads\", RopeTheta = double.PositiveInfinity)] private partial Tensor A(Tensor x); [Forward] public Tensor Forward(Tensor x) => A(x); }", "TW1005", "finite number")]
+    // A block that uses itself: the generated constructor recursed forever at run time.
+    [InlineData("[Block(typeof(C))] public partial class M { [Use(typeof(M), \"Dim\")] private partial Tensor U(Tensor x); [Forward] public Tensor Forward(Tensor x) => U(x); }", "TW1010", "uses itself")]
     public void Broken_contract_gets_one_TW0001_from_the_generator_and_the_specific_ID_from_the_analyzer(string body, string id, string reason)
+        => AssertCannotExpand(TestSources.Usings + Config + body, id, reason);
+
+    // Recursive descent used to overflow the stack on such inputs and take the compiler down; the parser now has limits.
+    [Theory]
+    [InlineData("[Linear(\"Dim\", \"{0}\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x);", "more than 128")]
+    [InlineData("[LayerNorm(\"Dim\")] private partial Tensor N(Tensor x); [Forward] public Tensor Forward([Shape(\"B,{1}\")] Tensor x) => N(x);", "nested deeper than 32")]
+    [InlineData("[Linear(\"Dim\", \"{2}\")] private partial Tensor L(Tensor x); [Forward] public Tensor Forward(Tensor x) => L(x);", "longer than 512")]
+    public void Oversized_dimension_expressions_are_refused_with_TW1005(string members, string reason)
     {
-        var source = TestSources.Usings + Config + body;
+        var sum = "Dim" + string.Concat(Enumerable.Repeat("+Dim", 99));
+        var nested = new string('(', 40) + "Dim" + new string(')', 40);
+        var spaced = "Dim" + new string(' ', 600) + "+1";
+        var body = "[Model(typeof(C))] public partial class M { " + string.Format(members, sum, nested, spaced) + " }";
+        AssertCannotExpand(TestSources.Usings + Config + body, "TW1005", reason);
+    }
+
+    private static void AssertCannotExpand(string source, string id, string reason)
+    {
         var (output, run) = GeneratorHarness.Generate(source);
 
         var summary = Assert.Single(run.Diagnostics);

@@ -111,6 +111,8 @@ public sealed class HyperparameterAnalyzer : DiagnosticAnalyzer
         }
         foreach (var layer in block.Spec.Layers)
         {
+            // Blocks that use blocks many times over fan out: a long walk must still stop when the build is cancelled.
+            cancellation.ThrowIfCancellationRequested();
             if (LayerCatalogue.FromName(layer.Kind) is { } kind)
             {
                 SymDim? Dimension(string name)

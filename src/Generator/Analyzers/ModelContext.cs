@@ -148,5 +148,25 @@ internal sealed class ModelCache
     private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<ModelContext?>> contexts = new(SymbolEqualityComparer.Default);
 
     public ModelContext? Get(INamedTypeSymbol type, CancellationToken cancellation)
-        => contexts.GetOrAdd(type.OriginalDefinition, t => new Lazy<ModelContext?>(() => ModelContext.Create(t, cancellation))).Value;
+    {
+        var key = type.OriginalDefinition;
+        for (var attempt = 0; ; attempt++)
+        {
+            var entry = contexts.GetOrAdd(key, t => new Lazy<ModelContext?>(() => ModelContext.Create(t, cancellation)));
+            try
+            {
+                return entry.Value;
+            }
+            catch (OperationCanceledException)
+            {
+                // A Lazy keeps its exception: forget a cancelled read, so that later callers read again. When the
+                // cancelled token was another caller's, this one reads once more with its own.
+                ((ICollection<KeyValuePair<INamedTypeSymbol, Lazy<ModelContext?>>>)contexts).Remove(new(key, entry));
+                if (cancellation.IsCancellationRequested || attempt > 0)
+                {
+                    throw;
+                }
+            }
+        }
+    }
 }

@@ -31,11 +31,10 @@ internal static class Naming
     }
 
     /// <summary>The field that holds a layer: <c>Head</c> → <c>head</c>.</summary>
-    public static string ToFieldName(string methodName)
-    {
-        var name = char.ToLowerInvariant(methodName[0]) + methodName.Substring(1);
-        return SyntaxFacts.IsKeyword(name) ? "@" + name : name;
-    }
+    public static string ToFieldName(string methodName) => Escape(char.ToLowerInvariant(methodName[0]) + methodName.Substring(1));
+
+    /// <summary>A name as C# source must write it: symbols hold <c>in</c> for a parameter declared <c>@in</c>.</summary>
+    public static string Escape(string identifier) => SyntaxFacts.IsKeyword(identifier) ? "@" + identifier : identifier;
 
     private static class SyntaxFacts
     {

@@ -39,13 +39,13 @@ internal static class Descriptors
         isEnabledByDefault: true, description: "Dimension expressions may only name public members of the configuration type, integers and arithmetic.", helpLinkUri: HelpLinkRoot + "TW1004.md");
 
     public static readonly DiagnosticDescriptor InvalidExpression = new("TW1005", "Dimension expression or shape cannot be read", "{0}", Contract, DiagnosticSeverity.Error,
-        isEnabledByDefault: true, description: "A dimension expression is made of configuration members, integers, + - * / % and parentheses; a shape is a comma-separated list of them, with '_' for an unchecked dimension and an optional leading '...'.", helpLinkUri: HelpLinkRoot + "TW1005.md");
+        isEnabledByDefault: true, description: "A dimension expression is made of configuration members, integers, + - * / % and parentheses; a shape is a comma-separated list of them, with '_' for an unchecked dimension and an optional leading '...'. A text is at most 512 characters, 128 names, numbers and operators, and 32 nested parentheses. Real-valued layer arguments must be finite numbers.", helpLinkUri: HelpLinkRoot + "TW1005.md");
 
     public static readonly DiagnosticDescriptor MissingForward = new("TW1006", "No [Forward] method", "{0}", Contract, DiagnosticSeverity.Error,
         isEnabledByDefault: true, description: "A model or block needs at least one method marked [Forward] that composes its layers.", helpLinkUri: HelpLinkRoot + "TW1006.md");
 
     public static readonly DiagnosticDescriptor MissingConfiguration = new("TW1007", "Configuration type missing", "{0}", Contract, DiagnosticSeverity.Error,
-        isEnabledByDefault: true, description: "[Model] and [Block] take the configuration type: [Model(typeof(MyConfig))].", helpLinkUri: HelpLinkRoot + "TW1007.md");
+        isEnabledByDefault: true, description: "[Model] and [Block] take the configuration type: [Model(typeof(MyConfig))], a non-static class or record (not a struct, an enum or an open generic type).", helpLinkUri: HelpLinkRoot + "TW1007.md");
 
     public static readonly DiagnosticDescriptor InvalidTiedTo = new("TW1008", "TiedTo does not name an embedding layer", "{0}", Contract, DiagnosticSeverity.Error,
         isEnabledByDefault: true, description: "TiedTo must name an [Embedding] layer method of the same class, e.g. TiedTo = nameof(Embed).", helpLinkUri: HelpLinkRoot + "TW1008.md");
@@ -54,10 +54,10 @@ internal static class Descriptors
         isEnabledByDefault: true, description: "Two layers would store parameters under one name, or a generated member would collide with a member the class declares.", helpLinkUri: HelpLinkRoot + "TW1009.md");
 
     public static readonly DiagnosticDescriptor InvalidBlockUse = new("TW1010", "[Use] cannot use this block", "{0}", Contract, DiagnosticSeverity.Error,
-        isEnabledByDefault: true, description: "[Use] takes a [Block] class with a [Forward] method, and one dimension expression per parameter of the block's configuration constructor.", helpLinkUri: HelpLinkRoot + "TW1010.md");
+        isEnabledByDefault: true, description: "[Use] takes a [Block] class with a [Forward] method, and one dimension expression per parameter of the block's configuration constructor, which must be public. A block cannot use itself, directly or through other blocks.", helpLinkUri: HelpLinkRoot + "TW1010.md");
 
     public static readonly DiagnosticDescriptor InvalidLayerName = new("TW1011", "Invalid layer name", "{0}", Contract, DiagnosticSeverity.Error,
-        isEnabledByDefault: true, description: "A layer's Name becomes a segment of its parameters' names: it must be non-empty and contain no '.'.", helpLinkUri: HelpLinkRoot + "TW1011.md");
+        isEnabledByDefault: true, description: "A layer's Name becomes a segment of its parameters' names: it must be non-empty and contain only ASCII letters, digits and '_'.", helpLinkUri: HelpLinkRoot + "TW1011.md");
 
     public static readonly DiagnosticDescriptor MultipleLayerAttributes = new("TW1012", "Method has several layer attributes", "{0}", Contract, DiagnosticSeverity.Error,
         isEnabledByDefault: true, description: "A partial method is one layer; give each layer its own method.", helpLinkUri: HelpLinkRoot + "TW1012.md");
@@ -66,7 +66,7 @@ internal static class Descriptors
         isEnabledByDefault: true, description: "A [Forward] method is a non-generic instance method with a body and plain (not ref, out, in or params) parameters.", helpLinkUri: HelpLinkRoot + "TW1013.md");
 
     public static readonly DiagnosticDescriptor InvalidModelType = new("TW1014", "Type cannot be a model or block", "{0}", Contract, DiagnosticSeverity.Error,
-        isEnabledByDefault: true, description: "Models and blocks are non-generic, non-static classes.", helpLinkUri: HelpLinkRoot + "TW1014.md");
+        isEnabledByDefault: true, description: "Models and blocks are non-generic, non-static classes that are not file-local, each marked either [Model] or [Block].", helpLinkUri: HelpLinkRoot + "TW1014.md");
 
     public static readonly DiagnosticDescriptor UnknownLayer = new("TW1015", "Unknown layer attribute", "{0}", Contract, DiagnosticSeverity.Error,
         isEnabledByDefault: true, description: "The attribute derives from LayerAttribute but is not one of the layers this version of Torchwright implements.", helpLinkUri: HelpLinkRoot + "TW1015.md");

@@ -51,7 +51,7 @@ internal sealed class ModelEmitter
         var baseType = ModuleForward is null
             ? "global::TorchSharp.torch.nn.Module"
             : $"global::TorchSharp.torch.nn.Module<{Tensor}, {Tensor}>";
-        using (writer.OpenBlock($"partial class {spec.Type.Name} : {baseType}, {Runtime}ITorchwrightModule"))
+        using (writer.OpenBlock($"partial class {Naming.Escape(spec.Type.Name)} : {baseType}, {Runtime}ITorchwrightModule"))
         {
             WriteFields();
             WriteConstructor();
@@ -103,7 +103,7 @@ internal sealed class ModelEmitter
         writer.Line("/// PyTorch-style names; moves them to <paramref name=\"device\"/> and <paramref name=\"dtype\"/> when given.");
         writer.Line("/// </summary>");
         // A configuration type that is not public limits the constructor and the Config property to the assembly.
-        writer.Line($"{ConfigAccess(spec)} {spec.Type.Name}({spec.Config.FullyQualifiedName} config, global::TorchSharp.torch.Device? device = null, global::TorchSharp.torch.ScalarType? dtype = null)");
+        writer.Line($"{ConfigAccess(spec)} {Naming.Escape(spec.Type.Name)}({spec.Config.FullyQualifiedName} config, global::TorchSharp.torch.Device? device = null, global::TorchSharp.torch.ScalarType? dtype = null)");
         writer.Indent();
         writer.Line($": base(\"{spec.Type.Name}\")");
         writer.Unindent();
@@ -123,7 +123,7 @@ internal sealed class ModelEmitter
             writer.Line($"{Runtime}ModulePlacement.MoveTo(this, device, dtype);");
             if (spec.Precision != "Float32")
             {
-                writer.Line($"Precision = global::Torchwright.Precision.{spec.Precision};");
+                writer.Line($"Precision = {EnumValue("Precision", spec.Precision)};");
             }
         }
         writer.Line();
@@ -208,8 +208,8 @@ internal sealed class ModelEmitter
     {
         foreach (var layer in spec.Layers)
         {
-            var parameters = string.Join(", ", layer.Inputs.Select(input => $"{Tensor} {input.Name}"));
-            var arguments = string.Join(", ", layer.Inputs.Select(input => input.Name));
+            var parameters = string.Join(", ", layer.Inputs.Select(input => $"{Tensor} {Naming.Escape(input.Name)}"));
+            var arguments = string.Join(", ", layer.Inputs.Select(input => Naming.Escape(input.Name)));
             var call = layer.Block is { } block
                 ? $"{Naming.ToFieldName(layer.MethodName)}.{block.ForwardMethod}Unchecked({arguments})"
                 : $"{Naming.ToFieldName(layer.MethodName)}.forward({BuiltInArguments(layer)})";
@@ -220,15 +220,15 @@ internal sealed class ModelEmitter
 
     private void WriteEntry(ForwardSpec forward)
     {
-        var parameters = string.Join(", ", forward.Parameters.Select(p => $"{p.Type} {p.Name}"));
-        var arguments = string.Join(", ", forward.Parameters.Select(p => p.Name));
+        var parameters = string.Join(", ", forward.Parameters.Select(p => $"{p.Type} {Naming.Escape(p.Name)}"));
+        var arguments = string.Join(", ", forward.Parameters.Select(p => Naming.Escape(p.Name)));
         var isOverride = ReferenceEquals(forward, ModuleForward) || Equals(forward, ModuleForward);
         writer.Line("/// <summary>");
         writer.Line($"/// Checks the inputs' shapes, runs <see cref=\"{forward.MethodName}\"/> and disposes every intermediate tensor;");
         writer.Line("/// only the result stays alive.");
         writer.Line("/// </summary>");
         var modifiers = isOverride ? "public override" : "public";
-        using (writer.OpenBlock($"{modifiers} {forward.ReturnType} {forward.EntryName}({parameters})"))
+        using (writer.OpenBlock($"{modifiers} {forward.ReturnType} {Naming.Escape(forward.EntryName)}({parameters})"))
         {
             var guard = WriteInputGuards(forward, forward.EntryName);
             if (isOverride && SessionForward is not null)
@@ -268,7 +268,7 @@ internal sealed class ModelEmitter
         var guard = new ShapeGuardEmitter(writer, $"{spec.Type.Name}.{entryName}", configNames);
         foreach (var parameter in forward.Parameters.Where(p => p.IsTensor && (p.Shape is not null || p.Elements is not null)))
         {
-            writer.Line($"{Runtime}ShapeGuard.CheckTensor(\"{spec.Type.Name}.{entryName}\", \"{parameter.Name}\", {parameter.Name}, this, global::Torchwright.ElementKind.{parameter.Elements ?? "Any"});");
+            writer.Line($"{Runtime}ShapeGuard.CheckTensor(\"{spec.Type.Name}.{entryName}\", \"{parameter.Name}\", {Naming.Escape(parameter.Name)}, this, {EnumValue("ElementKind", parameter.Elements ?? "Any")});");
             if (parameter.Shape is not null)
             {
                 guard.Check(parameter.Name, parameter.Shape);
@@ -281,8 +281,8 @@ internal sealed class ModelEmitter
     {
         var plan = forward.MethodName + "Plan";
         var entry = CaptureEntry(forward);
-        var parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {p.Name}"));
-        var arguments = string.Join(", ", forward.Parameters.Select(p => p.Name));
+        var parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {Naming.Escape(p.Name)}"));
+        var arguments = string.Join(", ", forward.Parameters.Select(p => Naming.Escape(p.Name)));
         writer.Line("/// <summary>");
         writer.Line($"/// Captures <see cref=\"{forward.MethodName}\"/> for the shapes, dtypes and device of the example inputs: the plan allocates");
         writer.Line("/// every intermediate and output buffer once, and each replay reruns the same maths in place into them.");
@@ -291,7 +291,7 @@ internal sealed class ModelEmitter
         using (writer.OpenBlock($"public {plan} {entry}({parameters})"))
         {
             WriteInputGuards(forward, entry);
-            writer.Line($"var plan = new {plan}({forward.Parameters[0].Name}.device);");
+            writer.Line($"var plan = new {plan}({Naming.Escape(forward.Parameters[0].Name)}.device);");
             writer.Line("try");
             using (writer.OpenBraces())
             {
@@ -321,12 +321,12 @@ internal sealed class ModelEmitter
             writer.Line("{");
             writer.Line("}");
             writer.Line();
-            using (writer.OpenBlock($"internal void Record({spec.Type.Name} model, {parameters})"))
+            using (writer.OpenBlock($"internal void Record({Naming.Escape(spec.Type.Name)} model, {parameters})"))
             {
                 foreach (var parameter in forward.Parameters)
                 {
-                    writer.Line($"{parameter.Name}Slot = Input(\"{parameter.Name}\", {parameter.Name});");
-                    writer.Line($"{parameter.Name}Slot.Load({parameter.Name});");
+                    writer.Line($"{parameter.Name}Slot = Input(\"{parameter.Name}\", {Naming.Escape(parameter.Name)});");
+                    writer.Line($"{parameter.Name}Slot.Load({Naming.Escape(parameter.Name)});");
                 }
                 writer.Line($"var x = {forward.Parameters[0].Name}Slot.Buffer;");
                 foreach (var layer in forward.CaptureChain)
@@ -345,11 +345,11 @@ internal sealed class ModelEmitter
             {
                 foreach (var parameter in forward.Parameters)
                 {
-                    writer.Line($"{parameter.Name}Slot!.Check({parameter.Name});");
+                    writer.Line($"{parameter.Name}Slot!.Check({Naming.Escape(parameter.Name)});");
                 }
                 foreach (var parameter in forward.Parameters)
                 {
-                    writer.Line($"{parameter.Name}Slot!.Load({parameter.Name});");
+                    writer.Line($"{parameter.Name}Slot!.Load({Naming.Escape(parameter.Name)});");
                 }
                 writer.Line("return Run();");
             }
@@ -364,8 +364,8 @@ internal sealed class ModelEmitter
         {
             return;
         }
-        var parameters = string.Join(", ", forward.Parameters.Select(p => $"{p.Type} {p.Name}"));
-        var arguments = string.Join(", ", forward.Parameters.Select(p => p.Name));
+        var parameters = string.Join(", ", forward.Parameters.Select(p => $"{p.Type} {Naming.Escape(p.Name)}"));
+        var arguments = string.Join(", ", forward.Parameters.Select(p => Naming.Escape(p.Name)));
         writer.Line($"/// <summary>Runs <see cref=\"{forward.MethodName}\"/> without guards or a dispose scope, for enclosing modules that have both.</summary>");
         writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         writer.Line($"public {forward.ReturnType} {forward.MethodName}Unchecked({parameters}) => {forward.MethodName}({arguments});");
@@ -375,7 +375,7 @@ internal sealed class ModelEmitter
     private static string ConfigAccess(ModelSpec spec) => spec.Config.IsPublic ? "public" : "internal";
 
     private static string BuiltInArguments(LayerSpec layer)
-        => string.Join(", ", layer.Inputs.Select((input, i) => i == 0 ? input.Name : $"{input.Role}: {input.Name}"));
+        => string.Join(", ", layer.Inputs.Select((input, i) => i == 0 ? Naming.Escape(input.Name) : $"{input.Role}: {Naming.Escape(input.Name)}"));
 
     private static string LayerType(LayerSpec layer)
         => layer.Block?.TypeName ?? LayerCatalogue.FromName(layer.Kind)!.RuntimeType;
@@ -428,7 +428,7 @@ internal sealed class ModelEmitter
     private string ConfigExpression(string text)
     {
         var parsed = DimParser.ParseExpression(text);
-        return DimEmitter.ToCSharp(parsed.Dimensions[0], name => "config." + name)
+        return DimEmitter.ToCSharp(parsed.Dimensions[0], name => "config." + Naming.Escape(name))
             ?? throw new InvalidOperationException($"dimension '{text}' cannot be emitted");
     }
 }

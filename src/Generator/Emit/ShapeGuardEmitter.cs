@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Torchwright.Generator.Catalogue;
 using Torchwright.Generator.Shapes;
 
 namespace Torchwright.Generator.Emit;
@@ -21,7 +22,7 @@ internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashS
         var actual = tensor + "Shape";
         var symbolic = string.Join(",", all.Select(d => d.ToString()));
         var guard = "global::Torchwright.Runtime.ShapeGuard";
-        writer.Line($"var {actual} = {tensor}.shape;");
+        writer.Line($"var {actual} = {Naming.Escape(tensor)}.shape;");
         writer.Line(leading
             ? $"if ({actual}.Length < {dimensions.Length}) throw {guard}.RankTooSmall(\"{entry}\", \"{tensor}\", \"{symbolic}\", {dimensions.Length}, {actual});"
             : $"if ({actual}.Length != {dimensions.Length}) throw {guard}.RankMismatch(\"{entry}\", \"{tensor}\", \"{symbolic}\", {actual});");
@@ -69,7 +70,7 @@ internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashS
     {
         if (configNames.Contains(name))
         {
-            return "Config." + name;
+            return "Config." + Naming.Escape(name);
         }
         return bound.TryGetValue(name, out var local) ? local : null;
     }

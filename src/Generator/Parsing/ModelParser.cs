@@ -68,6 +68,20 @@ internal sealed class ModelParser
             Report(Descriptors.InvalidModelType, location, "generic classes are not supported; use the configuration for what varies");
             return null;
         }
+        if (type.GetAttributes().Select(ModelOrBlock).Where(name => name is not null).Distinct().Count() > 1)
+        {
+            Report(Descriptors.InvalidModelType, location, "a class cannot be both [Model] and [Block]; a model can [Use] a block instead");
+            return null;
+        }
+        // The generated half is written in a file of its own, where a file-local type is not visible.
+        for (var declared = type; declared is not null; declared = declared.ContainingType)
+        {
+            if (declared.IsFileLocal)
+            {
+                Report(Descriptors.InvalidModelType, location, $"'{declared.Name}' is file-local; the generator's half of the class lives in another file, so it must not be");
+                return null;
+            }
+        }
         if (!IsPartial(type))
         {
             Report(Descriptors.NotPartial, location, "the class must be declared 'partial' so that the generator can add to it");
@@ -81,10 +95,28 @@ internal sealed class ModelParser
                 Report(Descriptors.NotPartial, location, $"the enclosing type '{outer.Name}' must be declared 'partial' too");
                 return null;
             }
-            containing.Insert(0, (outer.IsRecord ? "partial record " : outer.TypeKind == TypeKind.Struct ? "partial struct " : "partial class ") + outer.Name);
+            containing.Insert(0, (outer.IsRecord ? "partial record " : outer.TypeKind == TypeKind.Struct ? "partial struct " : "partial class ") + Naming.Escape(outer.Name));
         }
-        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } space ? space.ToDisplayString() : "";
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } space ? string.Join(".", space.ToDisplayString().Split('.').Select(Naming.Escape)) : "";
         return new TypeSpec(ns, type.Name, SymbolText.Accessibility(type.DeclaredAccessibility), containing.ToEquatableArray());
+    }
+
+    private static string? ModelOrBlock(AttributeData attribute)
+    {
+        var name = attribute.AttributeClass is { } c ? SymbolText.MetadataName(c) : null;
+        return name is LayerCatalogue.ModelAttribute or LayerCatalogue.BlockAttribute ? name : null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="attribute"/> is the first [Model] or [Block] of <paramref name="type"/>. Only that one is
+    /// read: a second (both attributes, or one repeated on partial declarations) would give a second source of the same
+    /// name, and Roslyn drops all of a generator's output then; the parser reports the mix.
+    /// </summary>
+    public static bool IsFirstModelAttribute(INamedTypeSymbol type, AttributeData attribute)
+    {
+        var first = type.GetAttributes().FirstOrDefault(a => ModelOrBlock(a) is not null)?.ApplicationSyntaxReference;
+        var mine = attribute.ApplicationSyntaxReference;
+        return first is null || mine is null || first.SyntaxTree == mine.SyntaxTree && first.Span == mine.Span;
     }
 
     private static bool IsPartial(INamedTypeSymbol symbol)
@@ -98,6 +130,11 @@ internal sealed class ModelParser
             || configType.TypeKind == TypeKind.Error)
         {
             Report(Descriptors.MissingConfiguration, location, "the attribute needs the configuration type, e.g. [Model(typeof(MyConfig))]");
+            return null;
+        }
+        if (ConfigTypeProblem(configType) is { } problem)
+        {
+            Report(Descriptors.MissingConfiguration, location, problem);
             return null;
         }
         var constructor = configType.InstanceConstructors
@@ -126,6 +163,21 @@ internal sealed class ModelParser
         }
         var parameters = constructor?.Parameters.Select(parameter => parameter.Name) ?? Enumerable.Empty<string>();
         return new ConfigSpec(SymbolText.TypeName(configType), members.ToEquatableArray(), parameters.ToEquatableArray(), IsEffectivelyPublic(configType));
+    }
+
+    // The generated constructor takes the configuration as a parameter and null-checks it ('config ?? throw'):
+    // that needs a type an instance of which can be null, which a struct, an enum or a static class is not.
+    private static string? ConfigTypeProblem(INamedTypeSymbol configType)
+    {
+        if (configType.IsUnboundGenericType)
+        {
+            return $"the configuration type '{configType.Name}<>' is an open generic type; name a closed one such as '{configType.Name}<int>', or a plain class";
+        }
+        if (configType.TypeKind is not (TypeKind.Class or TypeKind.Interface))
+        {
+            return $"the configuration type '{configType.Name}' is a {SymbolText.Kind(configType)}, but it must be a class or record class";
+        }
+        return configType.IsStatic ? $"the configuration type '{configType.Name}' must not be static: the model holds an instance of it" : null;
     }
 
     private static string? DefaultText(object? value) => value switch
@@ -193,10 +245,17 @@ internal sealed class ModelParser
 
         var arguments = ReadArguments(attribute);
         var attributeName = SymbolText.MetadataName(attribute.AttributeClass!);
-        var name = arguments.FirstOrDefault(argument => argument.Name == "Name")?.Value ?? Naming.ToSnakeCase(method.Name);
+        var explicitName = arguments.FirstOrDefault(argument => argument.Name == "Name")?.Value;
+        var name = explicitName ?? Naming.ToSnakeCase(method.Name);
         if (name.Length == 0 || name.Contains('.'))
         {
             Report(Descriptors.InvalidLayerName, location, $"layer name '{name}' must be non-empty and must not contain '.'");
+            return null;
+        }
+        // The name is written into a string literal of the generated code; a default one comes from an identifier.
+        if (explicitName is not null && !explicitName.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_'))
+        {
+            Report(Descriptors.InvalidLayerName, location, $"layer name '{name}' may only contain ASCII letters, digits and '_'");
             return null;
         }
         var accessibility = SymbolText.Accessibility(method.DeclaredAccessibility);
@@ -240,9 +299,18 @@ internal sealed class ModelParser
             {
                 CheckDimensionList(value, what, configNames, ArgumentLocation(attribute, argument.Name, cancellation) ?? location);
             }
+            else if (argument.Kind == ArgumentKind.Real && !IsFinite(value))
+            {
+                // NaN or an infinity means nothing as a hyperparameter, and C# has no literal for it.
+                Report(Descriptors.InvalidExpression, ArgumentLocation(attribute, argument.Name, cancellation) ?? location, $"{what} must be a finite number, not {value}");
+            }
         }
         return new LayerSpec(kind.Name, method.Name, name, accessibility, inputs.ToEquatableArray(), arguments.ToEquatableArray(), null);
     }
+
+    private static bool IsFinite(string value)
+        => double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var real)
+            && !double.IsNaN(real) && !double.IsInfinity(real);
 
     private BlockUseSpec? ReadBlockUse(IMethodSymbol method, AttributeData attribute, HashSet<string> configNames, Location? location)
     {
@@ -257,15 +325,27 @@ internal sealed class ModelParser
             Report(Descriptors.InvalidBlockUse, location, $"'{blockType.Name}' used by '{method.Name}' is not a [Block] class with a configuration type");
             return null;
         }
-        var configArguments = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array
-            ? attribute.ConstructorArguments[1].Values.Select(SymbolText.Constant).ToList()
+        if (CycleThrough(blockType) is { } cycle)
+        {
+            Report(Descriptors.InvalidBlockUse, location, $"'{type.Name}' uses itself through {string.Join(" -> ", cycle.Prepend(type.Name))} ([Use] on '{method.Name}'); building it would build another one without end");
+            return null;
+        }
+        // [Use(typeof(B), null)] passes a null array: no arguments, as an empty params list would be.
+        var configArguments = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1] is { Kind: TypedConstantKind.Array, IsNull: false } array
+            ? array.Values.Select(SymbolText.Constant).ToList()
             : new List<string?>();
         var constructor = blockConfig.InstanceConstructors
             .Where(ctor => ctor.DeclaredAccessibility == Accessibility.Public)
             .OrderByDescending(ctor => ctor.Parameters.Length)
             .FirstOrDefault();
-        var required = constructor?.Parameters.Count(p => !p.HasExplicitDefaultValue) ?? 0;
-        var available = constructor?.Parameters.Length ?? 0;
+        // The generated constructor writes 'new Config(...)': there must be a public constructor to call.
+        if (constructor is null || blockConfig.IsAbstract || ConfigTypeProblem(blockConfig) is not null)
+        {
+            Report(Descriptors.InvalidBlockUse, location, $"'{blockConfig.Name}', the configuration of '{blockType.Name}' used by '{method.Name}', cannot be built: it needs to be a non-abstract class with a public constructor");
+            return null;
+        }
+        var required = constructor.Parameters.Count(p => !p.HasExplicitDefaultValue);
+        var available = constructor.Parameters.Length;
         if (configArguments.Count < required || configArguments.Count > available)
         {
             Report(Descriptors.InvalidBlockUse, location, $"'{blockConfig.Name}' takes {required} to {available} constructor arguments, but [Use] on '{method.Name}' gives {configArguments.Count}");
@@ -295,6 +375,46 @@ internal sealed class ModelParser
             configArguments.Select(a => a ?? "").ToEquatableArray(),
             forward.Name);
     }
+
+    /// <summary>The blocks through which <paramref name="start"/>'s [Use]s lead back to this type, from
+    /// <paramref name="start"/> to this type; null when they do not. Breadth first, so the chain is a shortest one.</summary>
+    private List<string>? CycleThrough(INamedTypeSymbol start)
+    {
+        var parents = new Dictionary<INamedTypeSymbol, INamedTypeSymbol?>(SymbolEqualityComparer.Default) { [start.OriginalDefinition] = null };
+        var pending = new Queue<INamedTypeSymbol>();
+        pending.Enqueue(start.OriginalDefinition);
+        while (pending.Count > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var current = pending.Dequeue();
+            if (SymbolEqualityComparer.Default.Equals(current, type.OriginalDefinition))
+            {
+                var chain = new List<string>();
+                for (INamedTypeSymbol? step = current; step is not null; step = parents[step])
+                {
+                    chain.Insert(0, step.Name);
+                }
+                return chain;
+            }
+            foreach (var next in UsedBlocks(current))
+            {
+                if (!parents.ContainsKey(next))
+                {
+                    parents[next] = current;
+                    pending.Enqueue(next);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static IEnumerable<INamedTypeSymbol> UsedBlocks(INamedTypeSymbol owner)
+        => owner.GetMembers().OfType<IMethodSymbol>()
+            .SelectMany(method => method.GetAttributes())
+            .Where(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.UseAttribute && a.ConstructorArguments.Length > 0)
+            .Select(a => a.ConstructorArguments[0].Value)
+            .OfType<INamedTypeSymbol>()
+            .Select(used => used.OriginalDefinition);
 
     // The first parameter is the main input; the others bind to the layer's named inputs.
     private List<ParameterSpec>? BindInputs(LayerKind kind, IMethodSymbol method, List<ParameterSpec> inputs, Location? location)

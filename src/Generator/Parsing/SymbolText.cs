@@ -8,7 +8,8 @@ namespace Torchwright.Generator.Parsing;
 internal static class SymbolText
 {
     public static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
-        .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+        .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier
+            | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
     public static string TypeName(ITypeSymbol type) => type.ToDisplayString(FullyQualified);
 
@@ -25,6 +26,14 @@ internal static class SymbolText
         Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
         Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
         _ => "private",
+    };
+
+    /// <summary>What kind of type <paramref name="type"/> is, in C# words: "record struct", "enum", ...</summary>
+    public static string Kind(INamedTypeSymbol type) => type.TypeKind switch
+    {
+        TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
+        TypeKind.Class => type.IsRecord ? "record" : "class",
+        _ => type.TypeKind.ToString().ToLowerInvariant(),
     };
 
     /// <summary>A constant as the spec stores it: strings raw, booleans and numbers as C# literals,
@@ -50,7 +59,7 @@ internal static class SymbolText
             case TypedConstantKind.Enum:
                 var member = constant.Type?.GetMembers().OfType<IFieldSymbol>()
                     .FirstOrDefault(field => field.HasConstantValue && Equals(field.ConstantValue, constant.Value));
-                return member?.Name ?? constant.Value?.ToString();
+                return member?.Name ?? (constant.Value as System.IFormattable)?.ToString(null, CultureInfo.InvariantCulture);
             case TypedConstantKind.Type:
                 return constant.Value is ITypeSymbol type ? TypeName(type) : null;
             default:

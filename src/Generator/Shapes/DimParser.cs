@@ -13,10 +13,26 @@ internal readonly record struct DimParseResult(ImmutableArray<DimExpr> Dimension
 /// Parses dimension expressions: <c>Dim</c>, <c>Dim/Heads</c>, <c>(Dim+1)*2</c>, and comma-separated
 /// shapes such as <c>"B,T,Dim"</c>. Recursive descent over a tiny grammar; never throws.
 /// </summary>
+/// <remarks>
+/// The parser and every walk of its trees recurse, so an attribute string of thousands of brackets or terms
+/// would overflow the compiler's stack. Real shapes are a few dozen characters; beyond the limits below the
+/// text is refused as unreadable (TW1005).
+/// </remarks>
 internal sealed class DimParser
 {
+    /// <summary>The longest text read, in characters.</summary>
+    public const int MaxLength = 512;
+
+    /// <summary>The most names, numbers and operators in one text (a whole shape counts once).</summary>
+    public const int MaxNodes = 128;
+
+    /// <summary>The deepest nesting of parentheses.</summary>
+    public const int MaxDepth = 32;
+
     private readonly string text;
     private int position;
+    private int nodes;
+    private int depth;
 
     private DimParser(string text) => this.text = text;
 
@@ -26,6 +42,10 @@ internal sealed class DimParser
         if (text is null)
         {
             return new(default, "the shape is missing", 0);
+        }
+        if (text.Length > MaxLength)
+        {
+            return new(default, $"the text is longer than {MaxLength} characters", MaxLength);
         }
         var parser = new DimParser(text);
         var dims = ImmutableArray.CreateBuilder<DimExpr>();
@@ -125,7 +145,7 @@ internal sealed class DimParser
         {
             var op = text[position++];
             var right = ParseProduct(out error);
-            if (right is null)
+            if (right is null || !Count(out error))
             {
                 return null;
             }
@@ -141,7 +161,7 @@ internal sealed class DimParser
         {
             var op = text[position++];
             var right = ParseAtom(out error);
-            if (right is null)
+            if (right is null || !Count(out error))
             {
                 return null;
             }
@@ -161,6 +181,11 @@ internal sealed class DimParser
         }
         if (next == '(')
         {
+            if (++depth > MaxDepth)
+            {
+                error = $"parentheses are nested deeper than {MaxDepth}";
+                return null;
+            }
             position++;
             var inner = ParseSum(out error);
             if (inner is null)
@@ -173,7 +198,12 @@ internal sealed class DimParser
                 return null;
             }
             position++;
+            depth--;
             return inner;
+        }
+        if (!Count(out error))
+        {
+            return null;
         }
         if (char.IsDigit(next.Value))
         {
@@ -200,6 +230,13 @@ internal sealed class DimParser
         }
         error = $"unexpected '{next}'";
         return null;
+    }
+
+    // One more name, number or operator; false with the error once there are too many.
+    private bool Count(out string? error)
+    {
+        error = ++nodes > MaxNodes ? $"the text has more than {MaxNodes} names, numbers and operators" : null;
+        return error is null;
     }
 
     private char? Peek()

@@ -73,7 +73,8 @@ internal static class Mutator
                 .ToList();
             if (Pick(uses, r) is not { } use || use.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } owner) return null;
             var type = (TypeOfExpressionSyntax)use.ArgumentList!.Arguments[0].Expression;
-            return Edit(MutationKind.SelfUse, type.Type, owner.Identifier.Text, false);
+            // A class that uses itself is never a valid block (TW1010): a model is no block, and a block would build itself forever.
+            return Edit(MutationKind.SelfUse, type.Type, owner.Identifier.Text, true);
         }
 
         Mutant? Brace(SyntaxNode tree, string source, Random r)
