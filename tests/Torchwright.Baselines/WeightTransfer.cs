@@ -61,6 +61,35 @@ public static class WeightTransfer
         return twin;
     }
 
+    /// <summary>
+    /// Every parameter of <see cref="ByteGpt"/> and the parameters of <see cref="HandWrittenGpt"/> it corresponds to:
+    /// one, except <c>attn.qkv</c>, which is the query, key and value layers' stacked in that order.
+    /// </summary>
+    public static IEnumerable<(string Generated, string[] HandWritten)> HandWrittenNames(int layers)
+    {
+        yield return ("embed.weight", ["wte.weight"]);
+        yield return ("positions.weight", ["wpe.weight"]);
+        for (var i = 0; i < layers; i++)
+        {
+            string g(string name) => $"blocks.{i}.{name}";
+            string h(string name) => $"h.{i}.{name}";
+            yield return (g("norm1.weight"), [h("ln_1.weight")]);
+            yield return (g("norm1.bias"), [h("ln_1.bias")]);
+            yield return (g("attn.qkv.weight"), [h("q_proj.weight"), h("k_proj.weight"), h("v_proj.weight")]);
+            yield return (g("attn.qkv.bias"), [h("q_proj.bias"), h("k_proj.bias"), h("v_proj.bias")]);
+            yield return (g("attn.proj.weight"), [h("out_proj.weight")]);
+            yield return (g("attn.proj.bias"), [h("out_proj.bias")]);
+            yield return (g("norm2.weight"), [h("ln_2.weight")]);
+            yield return (g("norm2.bias"), [h("ln_2.bias")]);
+            yield return (g("mlp.fc1.weight"), [h("c_fc.weight")]);
+            yield return (g("mlp.fc1.bias"), [h("c_fc.bias")]);
+            yield return (g("mlp.fc2.weight"), [h("c_proj.weight")]);
+            yield return (g("mlp.fc2.bias"), [h("c_proj.bias")]);
+        }
+        yield return ("norm.weight", ["ln_f.weight"]);
+        yield return ("norm.bias", ["ln_f.bias"]);
+    }
+
     /// <summary>Every parameter of <see cref="ByteGpt"/> and its name in <see cref="BuiltInGpt"/>.</summary>
     public static IEnumerable<(string Generated, string BuiltIn)> BuiltInNames(int layers)
     {

@@ -34,9 +34,10 @@ public class IncrementalTests
         var source = GeneratorHarness.ModelSource("Gpt/ByteGpt.cs");
         var (driver, compilation) = RunOnce(source);
 
+        var edited = source.Replace("=> Head(Norm(Blocks(Positions(Embed(bytes)))));", "=> Head(Norm(Blocks(Positions(Embed(bytes))))); // reworded");
+        Assert.NotEqual(source, edited); // an edit that matched nothing would leave every step cached for the wrong reason
         var tree = compilation.SyntaxTrees.Single();
-        var newTree = tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(
-            source.Replace("=> Head(Norm(Blocks(Positions(Embed(bytes)))));", "=> Head(Norm(Blocks(Positions(Embed(bytes))))); // reworded")));
+        var newTree = tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(edited));
         var reasons = RunAgain(driver, compilation.ReplaceSyntaxTree(tree, newTree));
 
         Assert.NotEmpty(reasons);
@@ -49,8 +50,10 @@ public class IncrementalTests
         var source = GeneratorHarness.ModelSource("Gpt/ByteGpt.cs");
         var (driver, compilation) = RunOnce(source);
 
+        var edited = source.Replace("[LayerNorm(\"Dim\")]", "[LayerNorm(\"Dim\", Eps = 1e-6)]");
+        Assert.NotEqual(source, edited);
         var tree = compilation.SyntaxTrees.Single();
-        var newTree = tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(source.Replace("[LayerNorm(\"Dim\")]", "[LayerNorm(\"Dim\", Eps = 1e-6)]")));
+        var newTree = tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(edited));
         var reasons = RunAgain(driver, compilation.ReplaceSyntaxTree(tree, newTree));
 
         Assert.Contains(IncrementalStepRunReason.Modified, reasons);

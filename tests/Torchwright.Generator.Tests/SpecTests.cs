@@ -67,11 +67,12 @@ public class SpecTests
     {
         var original = GeneratorHarness.ModelSource("Gpt/ByteGpt.cs");
         // Comments, blank lines, argument order of named arguments and a body edit change nothing the generator uses.
-        var reformatted = original
-            .Replace("[Linear(\"Dim\", \"Vocab\", Bias = false, TiedTo = nameof(Embed))]", "[Linear(\"Dim\", \"Vocab\", TiedTo = nameof(Embed), Bias = false)] // tied")
-            .Replace("public Tensor Forward([Shape(\"B,T\")] Tensor bytes) => Head(Norm(Blocks(Positions(Embed(bytes)))));",
-                "public Tensor Forward([Shape(\"B,T\")] Tensor bytes)\n    {\n        var x = Positions(Embed(bytes));\n        return Head(Norm(Blocks(x)));\n    }")
-            .Replace("\n\n", "\n\n\n");
+        var reformatted = Edit(original, "[Linear(\"Dim\", \"Vocab\", Bias = false, TiedTo = nameof(Embed))]",
+            "[Linear(\"Dim\", \"Vocab\", TiedTo = nameof(Embed), Bias = false)] // tied");
+        reformatted = Edit(reformatted,
+            "public Tensor Forward([Shape(\"B,T\", Elements = ElementKind.Integer)] Tensor bytes) => Head(Norm(Blocks(Positions(Embed(bytes)))));",
+            "public Tensor Forward([Shape(\"B,T\", Elements = ElementKind.Integer)] Tensor bytes)\n    {\n        var x = Positions(Embed(bytes));\n        return Head(Norm(Blocks(x)));\n    }");
+        reformatted = Edit(reformatted, "\n\n", "\n\n\n");
         Assert.NotEqual(original, reformatted);
 
         var first = GeneratorHarness.Parse("Torchwright.Models.Gpt.ByteGpt", original).Spec;
@@ -86,10 +87,17 @@ public class SpecTests
     public void A_changed_size_gives_a_different_spec()
     {
         var original = GeneratorHarness.ModelSource("Gpt/ByteGpt.cs");
-        var changed = original.Replace("[LayerNorm(\"Dim\")]", "[LayerNorm(\"Dim\", Eps = 1e-6)]");
+        var changed = Edit(original, "[LayerNorm(\"Dim\")]", "[LayerNorm(\"Dim\", Eps = 1e-6)]");
 
         Assert.NotEqual(
             GeneratorHarness.Parse("Torchwright.Models.Gpt.ByteGpt", original).Spec,
             GeneratorHarness.Parse("Torchwright.Models.Gpt.ByteGpt", changed).Spec);
+    }
+
+    /// <summary>Replaces text that must be there: an edit that silently matched nothing would make a test vacuous.</summary>
+    private static string Edit(string source, string pattern, string replacement)
+    {
+        Assert.Contains(pattern, source);
+        return source.Replace(pattern, replacement);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using Torchwright.Models.FlexTok;
+using Torchwright.Runtime.Flow;
 using Torchwright.Runtime.Images;
 using Xunit;
 using static TorchSharp.torch;
@@ -58,7 +59,24 @@ public class TokenizerContractTests
             using var generator = new Generator(9);
             return model.Detokenize(ids, 3, generator, guidance);
         }
-        Assert.True(Sample(1).allclose(Sample(1)), "the sampler must be deterministic for a fixed noise seed");
+        // The conditional-only sampler written out with the public pieces: codes of the k ids, the rest masked,
+        // the same starting noise, and Euler steps on the conditional velocity alone.
+        Tensor ConditionalOnly()
+        {
+            using var generator = new Generator(9);
+            var config = model.Config;
+            var codes = zeros(new long[] { 2, config.Tokens, config.CodeDim });
+            codes.narrow(1, 0, 4).copy_(model.Quantizer.IndicesToCodes(ids));
+            var condition = model.conditioning(codes, full(new long[] { 2 }, 4L, dtype: ScalarType.Int64));
+            var noise = randn(new long[] { 2, config.Patches, config.PatchDim }, generator: generator);
+            var patches = EulerSampler.Sample((x, t) => model.velocity(x, condition, t), noise, 3);
+            return model.Latents.Decode(Patches.Unpatchify(patches, config.Channels, config.LatentSize, config.LatentSize, config.Patch));
+        }
+        using var conditional = ConditionalOnly();
+        using var sameNoise = new Generator(9);
+        using var unconditional = model.Detokenize(ids, 3, sameNoise, guidance: 0); // the null condition alone
+        Assert.False(conditional.allclose(unconditional, 1e-4, 1e-4), "precondition: the condition must change the sample");
+        Assert.True(Sample(1).allclose(conditional, 1e-5, 1e-6), "guidance 1 must equal the conditional-only sampler");
         Assert.False(Sample(1).allclose(Sample(3), 1e-4, 1e-4), "guidance 3 must move the sample");
     }
 

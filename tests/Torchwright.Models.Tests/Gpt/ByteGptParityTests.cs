@@ -46,23 +46,16 @@ public class ByteGptParityTests
 
         var generated = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
         var hand = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
-        Assert.Equal(new[] { "blocks", "embed", "norm", "positions" },
-            generated.Keys.Select(k => k.Split('.')[0]).Distinct().OrderBy(k => k));
+        var names = WeightTransfer.HandWrittenNames(Config.Layers).ToArray();
 
-        TensorAssert.Close(hand["wte.weight"], generated["embed.weight"], 1e-5, "embed.weight (tied with the head)");
-        TensorAssert.Close(hand["wpe.weight"], generated["positions.weight"], 1e-5, "positions.weight");
-        TensorAssert.Close(hand["ln_f.weight"], generated["norm.weight"], 1e-5, "norm.weight");
-        for (var i = 0; i < Config.Layers; i++)
+        // The map covers both models exactly: every generated parameter once, every hand-written one once.
+        Assert.Equal(2 + 12 * Config.Layers + 2, generated.Count);
+        Assert.Equal(generated.Keys.Order(), names.Select(n => n.Generated).Order());
+        Assert.Equal(hand.Keys.Order(), names.SelectMany(n => n.HandWritten).Order());
+        foreach (var (name, handNames) in names)
         {
-            string g(string name) => $"blocks.{i}.{name}";
-            string h(string name) => $"h.{i}.{name}";
-            TensorAssert.Close(cat(new[] { hand[h("q_proj.weight")], hand[h("k_proj.weight")], hand[h("v_proj.weight")] }), generated[g("attn.qkv.weight")], 1e-5, g("attn.qkv.weight"));
-            TensorAssert.Close(cat(new[] { hand[h("q_proj.bias")], hand[h("k_proj.bias")], hand[h("v_proj.bias")] }), generated[g("attn.qkv.bias")], 1e-5, g("attn.qkv.bias"));
-            TensorAssert.Close(hand[h("out_proj.weight")], generated[g("attn.proj.weight")], 1e-5, g("attn.proj.weight"));
-            TensorAssert.Close(hand[h("ln_1.weight")], generated[g("norm1.weight")], 1e-5, g("norm1.weight"));
-            TensorAssert.Close(hand[h("ln_2.bias")], generated[g("norm2.bias")], 1e-5, g("norm2.bias"));
-            TensorAssert.Close(hand[h("c_fc.weight")], generated[g("mlp.fc1.weight")], 1e-5, g("mlp.fc1.weight"));
-            TensorAssert.Close(hand[h("c_proj.bias")], generated[g("mlp.fc2.bias")], 1e-5, g("mlp.fc2.bias"));
+            using var expected = cat(handNames.Select(h => hand[h]).ToArray());
+            TensorAssert.Close(expected, generated[name], 1e-5, name);
         }
     }
 

@@ -58,17 +58,27 @@ public class ByteGptPrecisionTests
         using var uncached = model.forward(ids);
 
         Tensor first, second;
+        var liveBefore = LiveTensors;
         using (model.CacheCastWeights())
         {
             first = model.forward(ids);
-            var live = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            var live = LiveTensors;
+            Assert.True(live > liveBefore + 1, "precondition: the first call keeps its casts beside the result");
             second = model.forward(ids);
-            Assert.Equal(live + 1, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount); // no new casts, only the result
+            Assert.Equal(live + 1, LiveTensors); // no new casts, only the result
         }
+        Assert.Equal(liveBefore + 2, LiveTensors); // the casts are gone; the two results remain
 
-        Assert.True(uncached.equal(first).all().item<bool>());
-        Assert.True(first.equal(second).all().item<bool>());
+        using (first)
+        using (second)
+        {
+            Assert.True(uncached.equal(first).all().item<bool>());
+            Assert.True(first.equal(second).all().item<bool>());
+        }
     }
+
+    // Tensors created on this thread and not yet disposed.
+    private static long LiveTensors => TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
     [Fact]
     public void Bf16_mixed_training_step_updates_fp32_master_weights()

@@ -9,6 +9,9 @@ using static TorchSharp.torch;
 namespace Torchwright.Models.Tests.Gpt;
 
 /// <summary>The quickstart's path in miniature: the generated model learns the embedded corpus.</summary>
+/// <remarks>Runs alone: ByteGpt initialises from torch's global seed (its learning figures are measured from that
+/// initialisation), which parallel classes would otherwise draw from or re-seed between seeding and use.</remarks>
+[Collection(nameof(GlobalRandomState))]
 public class ByteGptTrainingTests(ITestOutputHelper output)
 {
     [Fact]

@@ -4,8 +4,12 @@ using static TorchSharp.torch;
 
 namespace Torchwright.Models.Tests.Hat;
 
-/// <summary>The HAT tests run one class at a time: they seed torch's process-global generator before building models.</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// The HAT tests run alone, after the parallel ones: models are built from torch's process-global seed (HatModel has no
+/// initialisation from a private generator), Trainer re-seeds that generator, and <see cref="HatTestModels.OneThread"/>
+/// changes the process-wide thread count. Run beside other classes, either would leak into them or they into HAT.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class HatCollection : ICollectionFixture<HatTrainedModels>
 {
     public const string Name = "Hat";

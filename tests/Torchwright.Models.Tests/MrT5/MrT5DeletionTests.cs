@@ -133,12 +133,53 @@ public sealed class MrT5DeletionTests(ITestOutputHelper output)
     [Fact]
     public void Greedy_decoding_stops_at_eos_or_the_length_limit()
     {
-        using var model = MrT5Fixtures.Model(seed: 18);
-        model.eval();
+        const long a = 'a' + 3, b = 'b' + 3; // ByT5 ids of two bytes
         var batch = MrT5Fixtures.Batch(seed: 12, count: 3);
-        var rows = MrT5Generation.Greedy(model, batch.Input, maxLength: 7);
-        Assert.Equal(3, rows.Count);
-        Assert.All(rows, row => Assert.True(row.Length == 7 || (row.Length <= 7 && row[^1] == ByT5Bytes.Eos)));
+
+        // Steered to write "a", "b", then eos (k = 2): every row stops right after eos, well inside the limit.
+        using (var model = MrT5Fixtures.Model(seed: 18))
+        {
+            Steer(model, (ByT5Bytes.Pad, a), (a, b), (b, ByT5Bytes.Eos));
+            model.eval();
+            var rows = MrT5Generation.Greedy(model, batch.Input, maxLength: 7);
+            Assert.Equal(3, rows.Count);
+            Assert.All(rows, row => Assert.Equal(new[] { a, b, ByT5Bytes.Eos }, row));
+        }
+
+        // Steered to repeat "a" and never write eos: every row runs to the limit.
+        using (var model = MrT5Fixtures.Model(seed: 18))
+        {
+            Steer(model, (ByT5Bytes.Pad, a), (a, a));
+            model.eval();
+            var rows = MrT5Generation.Greedy(model, batch.Input, maxLength: 7);
+            Assert.Equal(3, rows.Count);
+            Assert.All(rows, row => Assert.Equal(Enumerable.Repeat(a, 7), row));
+        }
+    }
+
+    /// <summary>
+    /// Makes greedy decoding follow the given transitions: the decoder's last input token picks the next one. Each
+    /// source token gets a huge embedding along its own axis, so it dominates the decoder's residual stream (the layers
+    /// add O(1)), and the target's output row points along that axis.
+    /// </summary>
+    private static void Steer(MrT5Model model, params (long From, long To)[] transitions)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var embedding = parameters["shared.weight"];
+        var head = parameters["lm_head.weight"];
+        foreach (var (from, to) in transitions)
+        {
+            embedding[from].zero_();
+            head[to].zero_();
+        }
+        for (var axis = 0; axis < transitions.Length; axis++)
+        {
+            var (from, to) = transitions[axis];
+            embedding[from, axis].fill_(1e4);
+            head[to, axis].fill_(100);
+        }
     }
 
     [Fact]

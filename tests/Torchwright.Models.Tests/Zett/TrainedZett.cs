@@ -9,13 +9,29 @@ namespace Torchwright.Models.Tests.Zett;
 /// </summary>
 public sealed class TrainedZett : IDisposable
 {
+    // The collection runs alone (ZettCollection), so setting the process-wide count cannot reach other tests; it is
+    // restored for the tests that run after it.
+    private readonly int threads = TorchSharp.torch.get_num_threads();
+
     public TrainedZett()
     {
         TorchSharp.torch.set_num_threads(1); // on a shared 2-core machine one thread trains these tiny sizes fastest
-        Experiment = ZettExperiment.Run(new ZettSettings());
+        try
+        {
+            Experiment = ZettExperiment.Run(new ZettSettings());
+        }
+        catch
+        {
+            TorchSharp.torch.set_num_threads(threads);
+            throw;
+        }
     }
 
     public ZettExperiment Experiment { get; }
 
-    public void Dispose() => Experiment.Dispose();
+    public void Dispose()
+    {
+        Experiment.Dispose();
+        TorchSharp.torch.set_num_threads(threads);
+    }
 }

@@ -14,20 +14,24 @@ namespace Torchwright.Runtime.Tests.Blocks;
 /// channel pairs on which oneDNN 3.7.1 would die of a division by zero (the process would not survive to report a
 /// failure), and a shape its convolution computes wrongly is left to BLAS.
 /// </summary>
-public class OneDnnLinearTests
+[Collection(ThreadCountCollection.Name)]
+public sealed class OneDnnLinearTests : IDisposable
 {
     private const double Tolerance = 1e-5;
     private readonly ITestOutputHelper output;
+    private readonly int threads = get_num_threads();
 
     public OneDnnLinearTests(ITestOutputHelper output)
     {
         this.output = output;
         // libtorch takes oneDNN for these products only with more than one thread.
-        if (get_num_threads() < 2)
+        if (threads < 2)
         {
             set_num_threads(2);
         }
     }
+
+    public void Dispose() => set_num_threads(threads);
 
     [Theory]
     [InlineData(96, 256, 1024, true)] // forward meets a faulting pair

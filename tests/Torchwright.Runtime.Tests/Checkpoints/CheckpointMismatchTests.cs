@@ -83,6 +83,7 @@ public sealed class CheckpointMismatchTests
             SafeTensors.Save(path, [("fc1.weight", w), ("extra", extra)]);
         }
         using var target = TestModules.Seeded(2);
+        TestModules.AssertEveryParameterDiffers(source, target);
         var before = TestModules.Snapshot(target);
 
         var result = Checkpoint.Load(target, path, strict: false);
@@ -103,6 +104,9 @@ public sealed class CheckpointMismatchTests
         Checkpoint.Save(small, path, mapKey: k => "fc1." + k);
         using var module = TestModules.Seeded(2);
         var before = TestModules.Snapshot(module);
+        // The file's fc1 differs from the module's, so a partial copy before the refusal would show below.
+        Assert.NotEqual(TestModules.Snapshot(small)["weight"], before["fc1.weight"]);
+        Assert.NotEqual(TestModules.Snapshot(small)["bias"], before["fc1.bias"]);
 
         var ex = Assert.Throws<CheckpointMismatchException>(() => Checkpoint.Load(module, path));
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Torchwright.Runtime.Capture;
 using Torchwright.Runtime.Checkpoints;
 using Xunit;
 
@@ -38,11 +39,14 @@ public sealed class HostileSizeTests
         // Warm up JIT and type initialisation so only the refusal itself is measured.
         Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(path));
 
+        long tensorsBefore = TensorCensus.CreatedOnThisThread;
         long before = GC.GetAllocatedBytesForCurrentThread();
         Assert.Throws<CheckpointFormatException>(() => SafeTensors.ReadHeader(path));
         Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(path));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.InRange(allocated, 0, 4 * bytes.Length + Overhead);
+        // Native memory is not in the managed count: no tensor may be made either, not even one freed again.
+        Assert.Equal(0, TensorCensus.CreatedOnThisThread - tensorsBefore);
     }
 }

@@ -2,10 +2,11 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
+using Xunit;
 
 namespace Torchwright.Runtime.Tests.Checkpoints;
 
-/// <summary>Tiny modules with fixed seeds, and a bit-exact snapshot of their state.</summary>
+/// <summary>Tiny modules with weights fixed by a seed, and a bit-exact snapshot of their state.</summary>
 internal static class TestModules
 {
     /// <summary>Two linear layers plus an integer buffer: keys fc1.*, fc2.*, steps.</summary>
@@ -25,16 +26,32 @@ internal static class TestModules
         public override torch.Tensor forward(torch.Tensor input) => fc2.forward(fc1.forward(input));
     }
 
-    public static TwoLayer Seeded(int seed, int hidden = 4, int outputs = 2)
+    public static TwoLayer Seeded(int seed, int hidden = 4, int outputs = 2) => Redrawn(new TwoLayer(hidden, outputs), seed);
+
+    public static Linear SeededLinear(int seed, int inputs, int outputs) => Redrawn(torch.nn.Linear(inputs, outputs), seed);
+
+    /// <summary>Fails unless every parameter of <paramref name="target"/> differs from <paramref name="source"/>'s: a load
+    /// that skipped one would otherwise go unseen.</summary>
+    public static void AssertEveryParameterDiffers(torch.nn.Module source, torch.nn.Module target)
     {
-        torch.manual_seed(seed);
-        return new TwoLayer(hidden, outputs);
+        var before = Snapshot(target);
+        foreach (var (name, bytes) in Snapshot(source).Where(p => p.Key != "steps"))
+        {
+            Assert.False(bytes.SequenceEqual(before[name]), $"precondition: {name} is already equal before the load");
+        }
     }
 
-    public static Linear SeededLinear(int seed, int inputs, int outputs)
+    // Weights from a private generator: the constructors draw from torch's global one, which parallel tests re-seed.
+    private static T Redrawn<T>(T module, int seed) where T : torch.nn.Module
     {
-        torch.manual_seed(seed);
-        return torch.nn.Linear(inputs, outputs);
+        using var generator = new torch.Generator((ulong)seed);
+        using var _ = torch.no_grad();
+        foreach (var parameter in module.parameters())
+        {
+            using var values = torch.rand(parameter.shape, generator: generator);
+            parameter.copy_(values.mul_(2).sub_(1)); // uniform in [-1, 1)
+        }
+        return module;
     }
 
     public static Dictionary<string, byte[]> Snapshot(torch.nn.Module module)
