@@ -34,16 +34,14 @@ public class HugePagesTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Huge_page_tensors_start_on_a_page_boundary()
     {
         // libtorch aligns the tensors it asks huge pages for to the page, others to 64 bytes: glibc places those 64 bytes
         // into a fresh mapping, never on its first byte.
         HugePages.EnsureConfigured();
-        if (!HugePages.Active)
-        {
-            return; // nothing asked of libtorch here: the first test checks that this is right
-        }
+        // Nothing asked of libtorch where it is inactive: the first test checks that this is right.
+        Skip.IfNot(HugePages.Active, $"huge pages are not active here: {HugePages.Reason}");
         for (var i = 0; i < 3; i++)
         {
             using var tensor = empty(new[] { FourMegabytes }, ScalarType.Byte);
@@ -51,16 +49,15 @@ public class HugePagesTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Huge_page_tensors_come_from_the_heap_not_fresh_mappings()
     {
         // In a fresh process that configures as a program does: in the test runner, what earlier tests left behind and
         // which thread runs this one decide where a block lands.
         var report = RunProbe();
-        if (report["active"] != "True" || report["mode"] != nameof(HostMemoryMode.System))
-        {
-            return; // glibc's thresholds are only set for libtorch's page-aligned tensors under glibc's own policy
-        }
+        // glibc's thresholds are only set for libtorch's page-aligned tensors under glibc's own policy.
+        Skip.If(report["active"] != "True" || report["mode"] != nameof(HostMemoryMode.System),
+            $"the probe runs with huge pages {(report["active"] == "True" ? "active" : "inactive")} under {report["mode"]} memory: {report["reason"]}");
 
         // Left to glibc's adaptation, a page-aligned 16 MB tensor is a mapping of its own, made and unmapped every time
         // (the probe then counts about 1,570 page faults for three of them; with the heap, 12 or, when a freed block
