@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Torchwright.Generator.Analyzers;
 using Torchwright.Generator.Shapes;
 using Xunit;
@@ -174,5 +175,79 @@ public class HardenedInputTests
         var generated = run.Results.Single().GeneratedSources.Single().SourceText.ToString();
         Assert.Contains("(global::Torchwright.Precision)(7)", generated);
         Assert.Contains("(global::Torchwright.ElementKind)(9)", generated);
+    }
+
+    // P and Q call each other. Summaries are cached by (method, depth) while the cycle guard is per call path: P's
+    // summary at depth 2 cut off under Q (nothing known) was reused for X's call of P, which computed alone gives
+    // [...,Dim]; so C's TW3001 appeared or not with the order in which forwards were analysed.
+    [Fact]
+    public void Summaries_do_not_depend_on_the_order_of_analysis()
+    {
+        var source = TestSources.Usings + "public sealed record C(int Dim = 8, int Out = 4);\n" + """
+            [Model(typeof(C))]
+            public partial class M
+            {
+                [Linear("Dim", "Dim")] private partial Tensor Proj(Tensor x);
+                [Linear("Out", "Dim")] private partial Tensor Wrong(Tensor x);
+                [Forward] public Tensor P([Shape("B,Dim")] Tensor x) => Q(x);
+                [Forward] public Tensor Q([Shape("B,Dim")] Tensor x) => Proj(P(x));
+                [Forward] public Tensor X([Shape("B,Dim")] Tensor x) => P(x);
+                [Forward] public Tensor Forward([Shape("B,Dim")] Tensor x) => Wrong(X(x));
+            }
+            """;
+        var (output, _) = GeneratorHarness.Generate(source);
+        var type = output.GetTypeByMetadataName("M")!;
+
+        string Analyse(params string[] order)
+        {
+            var summaries = new ShapeSummaries(output, new ModelCache());
+            var model = summaries.Models.Get(type, CancellationToken.None)!;
+            var found = new System.Collections.Generic.List<string>();
+            foreach (var name in order)
+            {
+                var method = type.GetMembers(name).OfType<Microsoft.CodeAnalysis.IMethodSymbol>().Single();
+                var declaration = method.DeclaringSyntaxReferences.Single().GetSyntax();
+                var body = output.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration)!;
+                found.AddRange(ShapeInference.Analyze(model, method, body, summaries, CancellationToken.None).Select(d => $"{name}: {d.Id} {d.GetMessage()}"));
+            }
+            return string.Join("\n", found.OrderBy(line => line, StringComparer.Ordinal));
+        }
+
+        var forwardFirst = Analyse("Forward", "P", "Q", "X");
+        var cycleFirst = Analyse("P", "Q", "X", "Forward");
+
+        Assert.Equal(forwardFirst, cycleFirst);
+        Assert.Contains("Forward: TW3001", forwardFirst);
+    }
+
+    // Roslyn reads a sum of 5,000 terms without trouble; shape inference (Eval, Binary) and the capture analyzer's mask
+    // test recursed once per operand and overflowed the stack, which takes the compiler down. Past what the stack holds,
+    // the expression is now of unknown shape (and not a known mask): no diagnostic, false or internal.
+    [Fact]
+    public async System.Threading.Tasks.Task Very_deep_expressions_are_analysed_without_overflowing_the_stack()
+    {
+        var sum = string.Join(" + ", Enumerable.Repeat("x", 5_000));
+        var masks = string.Join(" & ", Enumerable.Repeat("(x > 0)", 5_000));
+        var source = TestSources.Usings + Config + $$"""
+            [Model(typeof(C))]
+            public partial class M
+            {
+                [LayerNorm("Dim")] private partial Tensor N(Tensor x);
+                [Forward, Capturable] [return: Shape("B,Dim")] public Tensor Forward([Shape("B,Dim")] Tensor x)
+                {
+                    var m = {{masks}};
+                    return N({{sum}});
+                }
+            }
+            """;
+        var (output, run) = GeneratorHarness.Generate(source);
+        Assert.Empty(run.Diagnostics);
+        Assert.Equal("", GeneratorHarness.Errors(output));
+
+        var analyzers = System.Collections.Immutable.ImmutableArray.Create<DiagnosticAnalyzer>(
+            new ContractAnalyzer(), new HyperparameterAnalyzer(), new ShapeAnalyzer(), new CaptureAnalyzer());
+        var diagnostics = await output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+
+        Assert.Empty(diagnostics.Where(d => d.Id.StartsWith("TW") || d.Id == "AD0001").Select(d => d.ToString()));
     }
 }

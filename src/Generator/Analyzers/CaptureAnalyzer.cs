@@ -297,6 +297,11 @@ public sealed class CaptureAnalyzer : DiagnosticAnalyzer
 
         private bool IsMask(IOperation value)
         {
+            // Recurses once per '&', '|' or '^' operand: past what the stack holds, not known to be a mask (no diagnostic).
+            if (!ExecutionStack.HasRoom())
+            {
+                return false;
+            }
             value = Unwrap(value);
             return value switch
             {

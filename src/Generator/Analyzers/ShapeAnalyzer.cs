@@ -138,6 +138,11 @@ internal sealed class ShapeSummaries
     [ThreadStatic]
     private static HashSet<(INamedTypeSymbol, string)>? inProgress;
 
+    // How often the guard above has cut a cycle on this thread. A summary computed while it cut one depends on the call
+    // path that led to it (which method was in progress), so it is not cached: another path may compute it in full.
+    [ThreadStatic]
+    private static int cuts;
+
     private readonly Compilation compilation;
     private readonly ConcurrentDictionary<(INamedTypeSymbol Type, string Method, int Depth), SymShape?> cache = new();
 
@@ -159,12 +164,17 @@ internal sealed class ShapeSummaries
         inProgress ??= new HashSet<(INamedTypeSymbol, string)>();
         if (!inProgress.Add((callee.Type, methodName)))
         {
+            cuts++;
             return null;
         }
         try
         {
+            var cutsBefore = cuts;
             var result = Compute(callee, methodName, depth, cancellation);
-            cache.TryAdd(key, result);
+            if (cuts == cutsBefore)
+            {
+                cache.TryAdd(key, result);
+            }
             return result;
         }
         finally

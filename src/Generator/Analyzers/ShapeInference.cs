@@ -441,6 +441,13 @@ internal sealed partial class ShapeInference
 
     private ShapeValue Eval(IOperation? operation)
     {
+        // Expressions nest as deep as they are written (x + x + ... + x, tens of thousands of terms parse fine) and this
+        // recurses once per operand: past what the stack holds, stop inferring rather than overflow, which would take the
+        // compiler down. Unknown never makes a diagnostic.
+        if (!ExecutionStack.HasRoom())
+        {
+            return ShapeValue.Unknown;
+        }
         var value = EvalCore(operation);
         if (coverage is not null && operation?.Type is { } type && ModelParser.IsTensor(type) && operation is not IConversionOperation)
         {

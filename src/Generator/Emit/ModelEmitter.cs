@@ -113,8 +113,9 @@ internal sealed class ModelEmitter
             foreach (var layer in spec.Layers)
             {
                 var field = Naming.ToFieldName(layer.MethodName);
-                writer.Line($"{field} = {Construction(layer)};");
-                writer.Line($"register_module(\"{layer.StorageName}\", {field});");
+                // 'this.': a layer named Device or Dtype has the field name of a constructor parameter.
+                writer.Line($"this.{field} = {Construction(layer)};");
+                writer.Line($"register_module(\"{layer.StorageName}\", this.{field});");
             }
             if (SessionForward is { } session)
             {
@@ -210,9 +211,10 @@ internal sealed class ModelEmitter
         {
             var parameters = string.Join(", ", layer.Inputs.Select(input => $"{Tensor} {Naming.Escape(input.Name)}"));
             var arguments = string.Join(", ", layer.Inputs.Select(input => Naming.Escape(input.Name)));
+            // 'this.': an input may have the field's name (Norm(Tensor norm)).
             var call = layer.Block is { } block
-                ? $"{Naming.ToFieldName(layer.MethodName)}.{block.ForwardMethod}Unchecked({arguments})"
-                : $"{Naming.ToFieldName(layer.MethodName)}.forward({BuiltInArguments(layer)})";
+                ? $"this.{Naming.ToFieldName(layer.MethodName)}.{block.ForwardMethod}Unchecked({arguments})"
+                : $"this.{Naming.ToFieldName(layer.MethodName)}.forward({BuiltInArguments(layer)})";
             writer.Line($"{layer.Accessibility} partial {Tensor} {layer.MethodName}({parameters}) => {call};");
             writer.Line();
         }
@@ -230,31 +232,33 @@ internal sealed class ModelEmitter
         var modifiers = isOverride ? "public override" : "public";
         using (writer.OpenBlock($"{modifiers} {forward.ReturnType} {Naming.Escape(forward.EntryName)}({parameters})"))
         {
+            // The user's parameters are in scope: locals start with __tw_ (reserved by C# for double underscores),
+            // members are reached through 'this.' in case a parameter has their name.
             var guard = WriteInputGuards(forward, forward.EntryName);
             if (isOverride && SessionForward is not null)
             {
-                writer.Line($"if (inferencePlans.TryReplay(this, {arguments}) is {{ }} replayed)");
+                writer.Line($"if (this.inferencePlans.TryReplay(this, {arguments}) is {{ }} __tw_replayed)");
                 writer.Line("{");
-                writer.Line("    return replayed;");
+                writer.Line("    return __tw_replayed;");
                 writer.Line("}");
             }
-            writer.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
-            writer.Line($"var result = {forward.MethodName}({arguments});");
+            writer.Line("using var __tw_scope = global::TorchSharp.torch.NewDisposeScope();");
+            writer.Line($"var __tw_result = this.{forward.MethodName}({arguments});");
             if (forward.ReturnKind == ReturnKind.Tensor && forward.ReturnShape is not null)
             {
-                guard.Check("result", forward.ReturnShape);
+                guard.Check("result", "__tw_result", forward.ReturnShape);
             }
             switch (forward.ReturnKind)
             {
                 case ReturnKind.Tensor:
-                    writer.Line($"return {Runtime}Precisions.ToOutput(result).MoveToOuterDisposeScope();");
+                    writer.Line($"return {Runtime}Precisions.ToOutput(__tw_result).MoveToOuterDisposeScope();");
                     break;
                 case ReturnKind.TensorTuple:
-                    writer.Line($"{Runtime}DisposeScopes.MoveToOuter(result);");
-                    writer.Line("return result;");
+                    writer.Line($"{Runtime}DisposeScopes.MoveToOuter(__tw_result);");
+                    writer.Line("return __tw_result;");
                     break;
                 default:
-                    writer.Line("return result;");
+                    writer.Line("return __tw_result;");
                     break;
             }
         }
@@ -271,7 +275,7 @@ internal sealed class ModelEmitter
             writer.Line($"{Runtime}ShapeGuard.CheckTensor(\"{spec.Type.Name}.{entryName}\", \"{parameter.Name}\", {Naming.Escape(parameter.Name)}, this, {EnumValue("ElementKind", parameter.Elements ?? "Any")});");
             if (parameter.Shape is not null)
             {
-                guard.Check(parameter.Name, parameter.Shape);
+                guard.Check(parameter.Name, Naming.Escape(parameter.Name), parameter.Shape);
             }
         }
         return guard;
@@ -291,17 +295,17 @@ internal sealed class ModelEmitter
         using (writer.OpenBlock($"public {plan} {entry}({parameters})"))
         {
             WriteInputGuards(forward, entry);
-            writer.Line($"var plan = new {plan}({Naming.Escape(forward.Parameters[0].Name)}.device);");
+            writer.Line($"var __tw_plan = new {plan}({Naming.Escape(forward.Parameters[0].Name)}.device);");
             writer.Line("try");
             using (writer.OpenBraces())
             {
-                writer.Line($"plan.Record(this, {arguments});");
-                writer.Line("return plan;");
+                writer.Line($"__tw_plan.Record(this, {arguments});");
+                writer.Line("return __tw_plan;");
             }
             writer.Line("catch");
             using (writer.OpenBraces())
             {
-                writer.Line("plan.Dispose();");
+                writer.Line("__tw_plan.Dispose();");
                 writer.Line("throw;");
             }
         }
@@ -321,12 +325,15 @@ internal sealed class ModelEmitter
             writer.Line("{");
             writer.Line("}");
             writer.Line();
-            using (writer.OpenBlock($"internal void Record({Naming.Escape(spec.Type.Name)} model, {parameters})"))
+            // Record's parameters are named here rather than after the user's, which could hide 'model', 'x' or a base member.
+            var inputs = forward.Parameters.Select((_, i) => forward.Parameters.Count == 1 ? "input" : "input" + i).ToList();
+            using (writer.OpenBlock($"internal void Record({Naming.Escape(spec.Type.Name)} model, {string.Join(", ", inputs.Select(input => $"{Tensor} {input}"))})"))
             {
-                foreach (var parameter in forward.Parameters)
+                for (var i = 0; i < forward.Parameters.Count; i++)
                 {
-                    writer.Line($"{parameter.Name}Slot = Input(\"{parameter.Name}\", {Naming.Escape(parameter.Name)});");
-                    writer.Line($"{parameter.Name}Slot.Load({Naming.Escape(parameter.Name)});");
+                    var name = forward.Parameters[i].Name;
+                    writer.Line($"{name}Slot = Input(\"{name}\", {inputs[i]});");
+                    writer.Line($"{name}Slot.Load({inputs[i]});");
                 }
                 writer.Line($"var x = {forward.Parameters[0].Name}Slot.Buffer;");
                 foreach (var layer in forward.CaptureChain)
@@ -351,7 +358,7 @@ internal sealed class ModelEmitter
                 {
                     writer.Line($"{parameter.Name}Slot!.Load({Naming.Escape(parameter.Name)});");
                 }
-                writer.Line("return Run();");
+                writer.Line("return this.Run();");
             }
         }
         writer.Line();
@@ -368,7 +375,7 @@ internal sealed class ModelEmitter
         var arguments = string.Join(", ", forward.Parameters.Select(p => Naming.Escape(p.Name)));
         writer.Line($"/// <summary>Runs <see cref=\"{forward.MethodName}\"/> without guards or a dispose scope, for enclosing modules that have both.</summary>");
         writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-        writer.Line($"public {forward.ReturnType} {forward.MethodName}Unchecked({parameters}) => {forward.MethodName}({arguments});");
+        writer.Line($"public {forward.ReturnType} {forward.MethodName}Unchecked({parameters}) => this.{forward.MethodName}({arguments});");
     }
 
     // The main input positionally, every other input by its name: attn.forward(x, positions: positions).
@@ -412,7 +419,7 @@ internal sealed class ModelEmitter
             ArgumentKind.Activation => EnumValue("Activation", value),
             ArgumentKind.Norm => EnumValue("NormKind", value),
             ArgumentKind.WeightInit => EnumValue("WeightInit", value),
-            ArgumentKind.LayerReference => value is null ? "null" : Naming.ToFieldName(value),
+            ArgumentKind.LayerReference => value is null ? "null" : "this." + Naming.ToFieldName(value),
             _ => value ?? "default",
         };
     }

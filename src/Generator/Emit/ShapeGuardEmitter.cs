@@ -8,21 +8,24 @@ namespace Torchwright.Generator.Emit;
 /// <summary>
 /// Emits the shape checks at a guarded entry. Free symbols (<c>B</c>, <c>T</c>) are bound by the first
 /// tensor that carries them as a whole dimension; later dimensions are compared with what is known.
-/// Straight-line code with no allocation on the success path.
+/// Straight-line code with no allocation on the success path. Its locals start with <c>__tw_</c> (C# reserves
+/// names with a double underscore), so that no parameter name of the user's can hide them or be hidden.
 /// </summary>
 internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashSet<string> configNames)
 {
     private readonly Dictionary<string, string> bound = new();
+    private readonly HashSet<string> locals = new();
 
-    public void Check(string tensor, string shape)
+    /// <summary>Checks the tensor <paramref name="expression"/> (C#), called <paramref name="tensor"/> in messages.</summary>
+    public void Check(string tensor, string expression, string shape)
     {
         var all = DimParser.ParseShape(shape).Dimensions;
         var leading = all.Length > 0 && all[0] is DimEllipsis;
         var dimensions = leading ? all.RemoveAt(0) : all;
-        var actual = tensor + "Shape";
+        var actual = Local(tensor + "Shape");
         var symbolic = string.Join(",", all.Select(d => d.ToString()));
         var guard = "global::Torchwright.Runtime.ShapeGuard";
-        writer.Line($"var {actual} = {Naming.Escape(tensor)}.shape;");
+        writer.Line($"var {actual} = {expression}.shape;");
         writer.Line(leading
             ? $"if ({actual}.Length < {dimensions.Length}) throw {guard}.RankTooSmall(\"{entry}\", \"{tensor}\", \"{symbolic}\", {dimensions.Length}, {actual});"
             : $"if ({actual}.Length != {dimensions.Length}) throw {guard}.RankMismatch(\"{entry}\", \"{tensor}\", \"{symbolic}\", {actual});");
@@ -36,7 +39,7 @@ internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashS
         {
             if (dimensions[i] is DimSymbol { Name: var name } && !configNames.Contains(name) && !bound.ContainsKey(name))
             {
-                var local = "dim" + name;
+                var local = Local("dim" + name);
                 bound[name] = local;
                 bindingIndices.Add(i);
                 writer.Line($"var {local} = {At(i)};");
@@ -70,9 +73,20 @@ internal sealed class ShapeGuardEmitter(SourceWriter writer, string entry, HashS
     {
         if (configNames.Contains(name))
         {
-            return "Config." + Naming.Escape(name);
+            return "this.Config." + Naming.Escape(name);
         }
         return bound.TryGetValue(name, out var local) ? local : null;
+    }
+
+    // A parameter 'dim' of shape "Shape" and a symbol 'Shape' would both want __tw_dimShape.
+    private string Local(string name)
+    {
+        var local = "__tw_" + name;
+        for (var i = 2; !locals.Add(local); i++)
+        {
+            local = "__tw_" + name + i;
+        }
+        return local;
     }
 
     private static string Wrap(string value) => value.Contains(' ') ? "(" + value + ")" : value;

@@ -50,6 +50,7 @@ internal sealed class ModelParser
         {
             Report(Descriptors.MissingForward, type.Locations.FirstOrDefault(), "it has no method marked [Forward]; add one that composes its layers");
         }
+        CheckGeneratedMembers(forwards, isBlock);
         var precision = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "Precision").Value;
         return new ModelSpec(typeSpec, isBlock, config, layers.ToEquatableArray(), forwards.ToEquatableArray(),
             SymbolText.Constant(precision) ?? "Float32");
@@ -535,6 +536,52 @@ internal sealed class ModelParser
         }
     }
 
+    /// <summary>
+    /// The members the generated half declares besides layer fields and entries (checked where those are read); one
+    /// the class declares too would not compile there (CS0102, CS0111). A method clashes only with a generated method
+    /// of the same parameter types: an overload is fine.
+    /// </summary>
+    private void CheckGeneratedMembers(List<ForwardSpec> forwards, bool isBlock)
+    {
+        var none = ImmutableArray<ITypeSymbol>.Empty;
+        var generated = new List<(string Name, ImmutableArray<ITypeSymbol>? Parameters)>
+        {
+            ("Config", null), ("Path", null), ("path", null), ("Precision", null), ("precision", null), ("ParameterCount", null),
+            ("Summary", none), ("CacheCastWeights", none), ("InferenceSession", none), ("RegisterComponents", none),
+        };
+        foreach (var forward in forwards.Where(forward => forward.CaptureChain.Count > 0))
+        {
+            generated.Add((forward.MethodName == "Forward" ? "Capture" : "Capture" + forward.MethodName, ParameterTypes(forward)));
+            generated.Add((forward.MethodName + "Plan", null));
+            if (forward.EntryName == "forward")
+            {
+                generated.Add(("inferencePlans", null));
+                generated.Add(("InferencePlans", null));
+            }
+        }
+        if (isBlock && forwards.OrderByDescending(forward => forward.MethodName == "Forward").FirstOrDefault() is { } unguarded)
+        {
+            generated.Add((unguarded.MethodName + "Unchecked", ParameterTypes(unguarded)));
+        }
+        foreach (var (name, parameters) in generated)
+        {
+            var clash = type.GetMembers(name).FirstOrDefault(member => !GeneratedCode.IsOurs(member)
+                && (parameters is not { } types || member is not IMethodSymbol method
+                    || method.Parameters.Select(p => p.Type).SequenceEqual(types, SymbolEqualityComparer.Default)));
+            if (clash is not null)
+            {
+                Report(Descriptors.NameClash, clash.Locations.FirstOrDefault(), $"the generator declares a member named '{name}', but the class already declares one; rename the class's");
+            }
+        }
+    }
+
+    private ImmutableArray<ITypeSymbol> ParameterTypes(ForwardSpec forward)
+        => type.GetMembers(forward.MethodName).OfType<IMethodSymbol>().FirstOrDefault(IsForward)
+            ?.Parameters.Select(p => p.Type).ToImmutableArray() ?? ImmutableArray<ITypeSymbol>.Empty;
+
+    private static bool IsForward(IMethodSymbol method)
+        => method.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ForwardAttribute);
+
     private List<ForwardSpec> ReadForwards(List<LayerSpec> layers)
     {
         var singleInputLayers = new HashSet<string>(layers.Where(layer => layer.Inputs.Count == 1).Select(layer => layer.MethodName));
@@ -542,7 +589,7 @@ internal sealed class ModelParser
         var memberNames = new HashSet<string>(type.GetMembers().Where(member => !GeneratedCode.IsOurs(member)).Select(member => member.Name));
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
-            if (!method.GetAttributes().Any(a => a.AttributeClass is { } c && SymbolText.MetadataName(c) == LayerCatalogue.ForwardAttribute))
+            if (!IsForward(method))
             {
                 continue;
             }
