@@ -84,6 +84,7 @@ public class GeneratedNameTests
     [InlineData("private object? inferencePlans;", "inferencePlans")]
     [InlineData("public void Capture(Tensor y) { }", "Capture")]
     [InlineData("public sealed class ForwardPlan { }", "ForwardPlan")]
+    [InlineData("public M(C c, TorchSharp.torch.Device? d, TorchSharp.torch.ScalarType? t) : base(\"M\") { }", "M(config, device, dtype)")]
     public void Members_that_clash_with_generated_members_are_TW1009(string member, string name)
     {
         var source = Model("[Shape(\"B,Dim\")] Tensor x", "Norm(x)").Replace("public partial class M\n{", "public partial class M\n{\n    " + member);
@@ -104,6 +105,7 @@ public class GeneratedNameTests
     [InlineData("public string Summary(int width) => \"\";")]
     [InlineData("public void Capture() { }")]
     [InlineData("public int Forward(int n) => n; public void Capture(int n) { }")]
+    [InlineData("public M(C config, int seed) : this(config) { }")]
     public void Overloads_of_generated_methods_are_fine(string member)
         => AssertCompiles(Model("[Shape(\"B,Dim\")] Tensor x", "Norm(x)").Replace("public partial class M\n{", "public partial class M\n{\n    " + member));
 

@@ -50,7 +50,7 @@ internal sealed class ModelParser
         {
             Report(Descriptors.MissingForward, type.Locations.FirstOrDefault(), "it has no method marked [Forward]; add one that composes its layers");
         }
-        CheckGeneratedMembers(forwards, isBlock);
+        CheckGeneratedMembers(forwards, isBlock, (INamedTypeSymbol)attribute.ConstructorArguments[0].Value!);
         var precision = attribute.NamedArguments.FirstOrDefault(argument => argument.Key == "Precision").Value;
         return new ModelSpec(typeSpec, isBlock, config, layers.ToEquatableArray(), forwards.ToEquatableArray(),
             SymbolText.Constant(precision) ?? "Float32");
@@ -541,7 +541,7 @@ internal sealed class ModelParser
     /// the class declares too would not compile there (CS0102, CS0111). A method clashes only with a generated method
     /// of the same parameter types: an overload is fine.
     /// </summary>
-    private void CheckGeneratedMembers(List<ForwardSpec> forwards, bool isBlock)
+    private void CheckGeneratedMembers(List<ForwardSpec> forwards, bool isBlock, INamedTypeSymbol configType)
     {
         var none = ImmutableArray<ITypeSymbol>.Empty;
         var generated = new List<(string Name, ImmutableArray<ITypeSymbol>? Parameters)>
@@ -562,6 +562,16 @@ internal sealed class ModelParser
         if (isBlock && forwards.OrderByDescending(forward => forward.MethodName == "Forward").FirstOrDefault() is { } unguarded)
         {
             generated.Add((unguarded.MethodName + "Unchecked", ParameterTypes(unguarded)));
+        }
+        // The generated constructor: (config, Device? device = null, ScalarType? dtype = null).
+        var constructor = type.InstanceConstructors.FirstOrDefault(ctor => !ctor.IsImplicitlyDeclared && !GeneratedCode.IsOurs(ctor)
+            && ctor.Parameters.Length == 3 && SymbolEqualityComparer.Default.Equals(ctor.Parameters[0].Type, configType)
+            && ctor.Parameters[1].Type.ToDisplayString() == "TorchSharp.torch.Device?"
+            && ctor.Parameters[2].Type.ToDisplayString() == "TorchSharp.torch.ScalarType?");
+        if (constructor is not null)
+        {
+            Report(Descriptors.NameClash, constructor.Locations.FirstOrDefault(),
+                $"the generator declares the constructor '{type.Name}(config, device, dtype)', but the class already declares one with those parameters; give the class's other parameters");
         }
         foreach (var (name, parameters) in generated)
         {
