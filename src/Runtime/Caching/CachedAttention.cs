@@ -46,8 +46,41 @@ public static class CachedAttention
             throw new ArgumentException($"A cached attention step takes [B, t, {options.Dim}]; got [{string.Join(", ", x.shape)}].", nameof(x));
         }
 
-        using var scope = NewDisposeScope();
         long batch = x.shape[0], added = x.shape[1], past = cache.Length;
+        if (positions is null)
+        {
+            CheckRotaryRoom(attention, past, added);
+        }
+        try
+        {
+            return Run(attention, x, cache, positions, batch, added, past);
+        }
+        catch
+        {
+            cache.Truncate(past); // a step that failed after appending must not leave its keys behind
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses a step whose default positions <c>past … past + added − 1</c> run past the layer's rotary table, which
+    /// would otherwise fail inside index_select as "index out of range in self".
+    /// </summary>
+    internal static void CheckRotaryRoom(Attention attention, long past, long added)
+    {
+        var options = attention.Options;
+        if (options.Rope && past + added > options.RopeMaxPositions)
+        {
+            throw new InvalidOperationException(
+                $"The rotary table of this layer covers {options.RopeMaxPositions} positions (RopeMaxPositions); the cache holds {past} " +
+                $"and {added} more would reach position {past + added - 1}. Truncate the cache or build the layer with a larger RopeMaxPositions.");
+        }
+    }
+
+    private static Tensor Run(Attention attention, Tensor x, KeyValueCache cache, Tensor? positions, long batch, long added, long past)
+    {
+        var options = attention.Options;
+        using var scope = NewDisposeScope();
         long h = options.QueryHeads, hkv = options.KeyHeads, hd = options.HeadWidth;
         var packed = attention.qkv!.forward(x);
         var parts = packed.split(new[] { h * hd, hkv * hd, hkv * hd }, -1);

@@ -32,14 +32,32 @@ public static class CachedTransformer
         {
             throw new ArgumentException($"The stack has {stack.Layers.Count} layers but the cache was made for {cache.LayerCount}.", nameof(cache));
         }
-        using var scope = NewDisposeScope();
-        var ids = positions ?? arange(cache.Length, cache.Length + x.shape[1], device: x.device);
-        var current = x;
-        for (var i = 0; i < stack.Layers.Count; i++)
+        ArgumentNullException.ThrowIfNull(x);
+        long past = cache.Length;
+        if (positions is null)
         {
-            current = Step(stack.Layers[i], current, cache[i], ids, memory, memoryPadding);
+            foreach (var layer in stack.Layers)
+            {
+                CachedAttention.CheckRotaryRoom(layer.attn, past, x.shape[1]);
+            }
         }
-        return current.MoveToOuterDisposeScope();
+        try
+        {
+            using var scope = NewDisposeScope();
+            var ids = positions ?? arange(past, past + x.shape[1], device: x.device);
+            var current = x;
+            for (var i = 0; i < stack.Layers.Count; i++)
+            {
+                current = Step(stack.Layers[i], current, cache[i], ids, memory, memoryPadding);
+            }
+            return current.MoveToOuterDisposeScope();
+        }
+        catch
+        {
+            // Layers before the failing one have grown; all layers must keep holding the same positions.
+            cache.Truncate(past);
+            throw;
+        }
     }
 
     /// <summary>Runs one layer on the new positions <paramref name="x"/> <c>[B, t, Dim]</c>.</summary>
@@ -62,13 +80,22 @@ public static class CachedTransformer
         {
             throw new ArgumentException(layer.cross_attn is null ? "This layer has no cross-attention: pass no memory." : "This layer cross-attends: pass its memory.", nameof(memory));
         }
-        using var scope = NewDisposeScope();
-        var hidden = x + CachedAttention.Step(layer.attn, layer.norm1.forward(x), cache, positions);
-        if (layer.cross_attn is not null)
+        long past = cache.Length;
+        try
         {
-            hidden = hidden + layer.cross_attn.forward(layer.cross_norm!.forward(hidden), memory, padding: memoryPadding);
+            using var scope = NewDisposeScope();
+            var hidden = x + CachedAttention.Step(layer.attn, layer.norm1.forward(x), cache, positions);
+            if (layer.cross_attn is not null)
+            {
+                hidden = hidden + layer.cross_attn.forward(layer.cross_norm!.forward(hidden), memory, padding: memoryPadding);
+            }
+            var output = hidden + layer.mlp.forward(layer.norm2.forward(hidden));
+            return output.MoveToOuterDisposeScope();
         }
-        var output = hidden + layer.mlp.forward(layer.norm2.forward(hidden));
-        return output.MoveToOuterDisposeScope();
+        catch
+        {
+            cache.Truncate(past); // the self-attention step has already appended this step's keys
+            throw;
+        }
     }
 }

@@ -79,8 +79,9 @@ public sealed class TopicSequences
     /// <param name="random">The source of the sequence.</param>
     public (long[] Tokens, long[] Topics) SampleSequence(int length, Random random)
     {
-        var tokens = new long[length];
-        var topics = new long[length];
+        var size = BatchArrays.Size(1, length);
+        var tokens = new long[size];
+        var topics = new long[size];
         Fill(tokens, topics, 0, length, random);
         return (tokens, topics);
     }
@@ -91,9 +92,9 @@ public sealed class TopicSequences
     /// <param name="random">The source of the sequences.</param>
     public TopicBatch Sample(int batchSize, int length, Random random)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch needs at least one sequence.");
-        var tokens = new long[batchSize * length];
-        var topics = new long[batchSize * length];
+        var size = BatchArrays.Size(batchSize, length);
+        var tokens = new long[size];
+        var topics = new long[size];
         for (var row = 0; row < batchSize; row++) Fill(tokens, topics, row * length, length, random);
         var shape = new long[] { batchSize, length };
         return new TopicBatch(tensor(tokens, shape), tensor(topics, shape));

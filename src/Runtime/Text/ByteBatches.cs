@@ -1,4 +1,5 @@
 using System;
+using Torchwright.Runtime.Data;
 using static TorchSharp.torch;
 
 namespace Torchwright.Runtime.Text;
@@ -14,9 +15,11 @@ public sealed class ByteBatches
     public ByteBatches(byte[] corpus, int length)
     {
         ArgumentNullException.ThrowIfNull(corpus);
-        if (length <= 0 || corpus.Length <= length + 1)
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        // In long: length + 1 overflows int for int.MaxValue and would pass the check.
+        if (corpus.Length <= (long)length + 1)
         {
-            throw new ArgumentException($"The corpus has {corpus.Length} bytes; windows of {length} need more than {length + 1}.", nameof(corpus));
+            throw new ArgumentException($"The corpus has {corpus.Length} bytes; windows of {length} need more than {(long)length + 1}.", nameof(corpus));
         }
         this.corpus = corpus;
         Length = length;
@@ -33,8 +36,10 @@ public sealed class ByteBatches
     /// <param name="random">Chooses the offsets.</param>
     public (Tensor Inputs, Tensor Targets) Sample(int batchSize, Random random)
     {
-        var inputs = new long[batchSize * Length];
-        var targets = new long[batchSize * Length];
+        ArgumentNullException.ThrowIfNull(random);
+        var size = BatchArrays.Size(batchSize, Length);
+        var inputs = new long[size];
+        var targets = new long[size];
         for (var row = 0; row < batchSize; row++)
         {
             var start = random.Next(corpus.Length - Length - 1);

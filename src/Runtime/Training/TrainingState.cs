@@ -82,23 +82,12 @@ internal static class TrainingState
                 problems.Add($"unexpected '{key}'");
             var steps = new HashSet<long>();
             for (int i = 0; i < optimizer.Moments.Count; i++)
-            {
-                if (!loaded.TryGetValue(OptimizerKey(i, "step"), out var step) || step.numel() != 1)
-                    problems.Add($"missing '{OptimizerKey(i, "step")}'");
-                else
-                    steps.Add(step.item<long>());
-            }
+                ReadStep(loaded, OptimizerKey(i, "step"), steps, problems);
             if (muon is not null)
-            {
-                if (!loaded.TryGetValue(MuonStepKey, out var step) || step.numel() != 1)
-                    problems.Add($"missing '{MuonStepKey}'");
-                else
-                    steps.Add(step.item<long>());
-            }
+                ReadStep(loaded, MuonStepKey, steps, problems);
             if (steps.Count > 1)
                 problems.Add($"the parameters' optimizer steps differ ({string.Join(", ", steps.Order())}); one optimizer takes one step count");
-            if (!loaded.ContainsKey(RngKey))
-                problems.Add($"missing '{RngKey}'");
+            CheckRandomState(loaded, problems);
             if (problems.Count > 0)
                 throw new CheckpointFormatException(path, null, $"the training state does not fit this trainer, nothing was changed: {string.Join("; ", problems)}.");
 
@@ -117,6 +106,33 @@ internal static class TrainingState
             foreach (var tensor in loaded.Values)
                 tensor.Dispose();
         }
+    }
+
+    // A step count is one non-negative int64: item<long>() on another dtype fails inside TorchSharp.
+    private static void ReadStep(Dictionary<string, torch.Tensor> loaded, string key, HashSet<long> steps, List<string> problems)
+    {
+        if (!loaded.TryGetValue(key, out var step) || step.numel() != 1)
+            problems.Add($"missing '{key}'");
+        else if (step.dtype != torch.ScalarType.Int64)
+            problems.Add($"'{key}': expected one Int64 step count, file has {step.dtype}");
+        else if (step.item<long>() is var value && value < 0)
+            problems.Add($"'{key}': a step count cannot be negative, file has {value}");
+        else
+            steps.Add(value);
+    }
+
+    // set_rng_state aborts the whole process (an uncaught native exception) on a state of the wrong type or size,
+    // so the state is checked against the current one's layout first.
+    private static void CheckRandomState(Dictionary<string, torch.Tensor> loaded, List<string> problems)
+    {
+        if (!loaded.TryGetValue(RngKey, out var state))
+        {
+            problems.Add($"missing '{RngKey}'");
+            return;
+        }
+        using var current = torch.get_rng_state();
+        if (state.dtype != current.dtype || !state.shape.SequenceEqual(current.shape))
+            problems.Add($"'{RngKey}': expected {current.dtype} [{string.Join(",", current.shape)}], file has {state.dtype} [{string.Join(",", state.shape)}]");
     }
 
     private static Dictionary<string, torch.Tensor> Targets(torch.nn.Module model, FlatAdamW optimizer, FlatMuon? muon)
@@ -142,9 +158,9 @@ internal static class TrainingState
 
         if (Read("format") != Kind)
             throw new CheckpointFormatException(path, null, $"format '{Read("format")}', expected '{Kind}'.");
-        long seed = long.Parse(Read("seed"), CultureInfo.InvariantCulture);
-        int total = int.Parse(Read("total_steps"), CultureInfo.InvariantCulture);
-        int completed = int.Parse(Read("completed_steps"), CultureInfo.InvariantCulture);
+        long seed = ReadInteger<long>(path, "seed", Read("seed"));
+        int total = ReadInteger<int>(path, "total_steps", Read("total_steps"));
+        int completed = ReadInteger<int>(path, "completed_steps", Read("completed_steps"));
         if (seed != options.Seed || total != options.Steps)
         {
             throw new ArgumentException(
@@ -154,6 +170,14 @@ internal static class TrainingState
         if (completed < 0 || completed > total)
             throw new CheckpointFormatException(path, null, $"{completed} completed steps of {total} is impossible.");
         return completed;
+    }
+
+    // A FormatException would name neither the file nor the entry.
+    private static T ReadInteger<T>(string path, string name, string text) where T : System.Numerics.IBinaryInteger<T>
+    {
+        if (!T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            throw new CheckpointFormatException(path, null, $"metadata '{name}' is '{text}', expected an integer that fits {typeof(T).Name}.");
+        return value;
     }
 
     private static string OptimizerKey(int index, string name) => $"optimizer/{index}/{name}";

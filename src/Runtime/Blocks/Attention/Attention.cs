@@ -117,6 +117,7 @@ public sealed class Attention : nn.Module, IForwardPathAware
         {
             throw new ArgumentException("Block-diagonal attention needs both queryGroups and keyGroups.", nameof(keyGroups));
         }
+        AttentionInputs.Check(Options, x, memory, positions, keyPositions, padding, bias, queryGroups, keyGroups);
         long batch = x.shape[0], length = x.shape[1], keyLength = memory?.shape[1] ?? length;
 
         var (query, key, value) = Path == ForwardPath.Fused ? ProjectFused(x, memory, batch, length, keyLength) : ProjectSeparately(x, memory, batch, length, keyLength);
