@@ -100,5 +100,6 @@ public static class ShapeGuard
             string.Join("; ", differing) + ".", argument);
     }
 
-    private static string Format(long[] shape) => "[" + string.Join(",", shape) + "]";
+    /// <summary>A shape as the error messages write it: <c>[2,3,8]</c>.</summary>
+    internal static string Format(long[] shape) => "[" + string.Join(",", shape) + "]";
 }

@@ -59,7 +59,7 @@ internal static class AttentionInputs
         if (!fits)
         {
             throw new ArgumentException(
-                $"Attention.forward: argument '{name}' has shape {Format(shape)}, expected [{lengthName}] = [{length}] or [B,{lengthName}] = [{batch},{length}].", name);
+                $"Attention.forward: argument '{name}' has shape {ShapeGuard.Format(shape)}, expected [{lengthName}] = [{length}] or [B,{lengthName}] = [{batch},{length}].", name);
         }
     }
 
@@ -77,13 +77,11 @@ internal static class AttentionInputs
         if (!fits)
         {
             throw new ArgumentException(
-                $"Attention.forward: argument '{name}' has shape {Format(shape)}, which does not broadcast to the scores [B,H,T,S] = {Format(scores)}.", name);
+                $"Attention.forward: argument '{name}' has shape {ShapeGuard.Format(shape)}, which does not broadcast to the scores [B,H,T,S] = {ShapeGuard.Format(scores)}.", name);
         }
     }
 
     private static ArgumentException Mismatch(string name, long[] shape, string symbolic, long?[] expected)
-        => new($"Attention.forward: argument '{name}' has shape {Format(shape)}, expected [{symbolic}] = " +
+        => new($"Attention.forward: argument '{name}' has shape {ShapeGuard.Format(shape)}, expected [{symbolic}] = " +
             $"[{string.Join(",", expected.Select(value => value?.ToString() ?? "?"))}].", name);
-
-    private static string Format(long[] shape) => "[" + string.Join(",", shape) + "]";
 }
