@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -48,8 +49,11 @@ public static class HostMemory
     private const int AdaptedMmapThreshold = 32 << 20;
     private const int AdaptedTrimThreshold = 2 * AdaptedMmapThreshold;
 
+    private const string TunablesVariable = "GLIBC_TUNABLES";
+
     private static readonly object Gate = new();
     private static bool configured;
+    private static bool tunedAtStart;
 
     /// <summary>The mode in effect for this process.</summary>
     public static HostMemoryMode Mode { get; private set; }
@@ -57,8 +61,10 @@ public static class HostMemory
     /// <summary>Why the mode is what it is, for logs: what was asked and what the platform allowed.</summary>
     public static string Reason { get; private set; } = "not configured yet";
 
-    /// <summary>Applies the mode chosen by <see cref="Variable"/> once (glibc's policy when it is unset); later calls
-    /// do nothing. Every block calls it when it is created.</summary>
+    /// <summary>Applies the mode chosen by <see cref="Variable"/> once; later calls do nothing. Every block calls it when
+    /// it is created. When the variable is unset: glibc's policy, or, for a process started with glibc malloc settings
+    /// in <c>GLIBC_TUNABLES</c> (such as <see cref="Tunables"/>), those settings, untouched (<see cref="HostMemoryMode.Retain"/>
+    /// when they are <see cref="Tunables"/>').</summary>
     /// <exception cref="InvalidOperationException">The variable holds something other than <c>retain</c> or <c>system</c>.</exception>
     public static void EnsureConfigured()
     {
@@ -71,8 +77,39 @@ public static class HostMemory
         {
             throw new InvalidOperationException($"{Variable} is '{requested}'; expected 'retain' or 'system'.");
         }
+        if (string.IsNullOrEmpty(requested) && MallocTunedAtStart() is { } tunedMode)
+        {
+            Settle(tunedMode, $"{Variable} unset, {TunablesVariable} set glibc's malloc at start: left as it is");
+            return;
+        }
         var source = string.IsNullOrEmpty(requested) ? $"{Variable} unset" : $"{Variable}={requested}";
         Apply(IsRequest(requested, "retain") ? HostMemoryMode.Retain : HostMemoryMode.System, source);
+    }
+
+    // The mode a process started with glibc malloc tunables runs under (Retain when they hold every setting of
+    // Tunables), or null when it was started without any; thresholds set later by mallopt would override them.
+    private static HostMemoryMode? MallocTunedAtStart()
+    {
+        var tunables = Environment.GetEnvironmentVariable(TunablesVariable);
+        if (!OperatingSystem.IsLinux() || tunables is null || !tunables.Contains("glibc.malloc.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var settings = tunables.Split(':');
+        return Tunables.Split(':').All(settings.Contains) ? HostMemoryMode.Retain : HostMemoryMode.System;
+    }
+
+    private static void Settle(HostMemoryMode mode, string reason)
+    {
+        lock (Gate)
+        {
+            if (configured)
+            {
+                return;
+            }
+            (Mode, Reason, tunedAtStart) = (mode, reason, true);
+            Volatile.Write(ref configured, true);
+        }
     }
 
     /// <summary>Keeps freed blocks from now on, whatever <see cref="Variable"/> says — surely for the main thread, for
@@ -94,6 +131,7 @@ public static class HostMemory
             (Mode, Reason) = requested == HostMemoryMode.System
                 ? (HostMemoryMode.System, $"{source}: the C library's own policy")
                 : RetainFreedBlocks(source);
+            tunedAtStart = false;
             Volatile.Write(ref configured, true);
         }
     }
@@ -133,6 +171,10 @@ public static class HostMemory
     internal static string AdaptToPageAlignedBlocks()
     {
         EnsureConfigured();
+        if (tunedAtStart)
+        {
+            return $"glibc's thresholds left as {TunablesVariable} set them";
+        }
         if (Mode != HostMemoryMode.System || !OperatingSystem.IsLinux())
         {
             return "glibc's thresholds left alone";
