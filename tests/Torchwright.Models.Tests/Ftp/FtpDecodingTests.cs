@@ -58,10 +58,27 @@ public class FtpDecodingTests(TrainedTopicModels trained, ITestOutputHelper outp
     public void Decoding_past_the_context_keeps_going_on_a_sliding_window()
     {
         var model = trained.Ftp;
-        var prompt = Enumerable.Range(0, 60).Select(i => (long)(i % 200)).ToList();
+        var context = model.Config.Context;
+        // Longer than the context: every step reads only the last Context tokens, so the first six never matter.
+        var prompt = Enumerable.Range(0, context + 6).Select(i => (long)(i * 7 % 200)).ToList();
+        var changedOutside = prompt.Select((token, i) => i < 6 ? (token + 101) % 256 : token).ToList();
+
+        var oneStep = FtpDecoding.OneStep(model, prompt, 12);
         var draft = FtpDecoding.Draft(model, prompt, 12);
-        Assert.Equal(72, draft.Tokens.Count);
-        Assert.Equal(72, FtpDecoding.OneStep(model, prompt, 12).Count);
+
+        Assert.Equal(prompt.Count + 12, oneStep.Count);
+        Assert.Equal(prompt.Count + 12, draft.Tokens.Count);
+        Assert.Equal(oneStep.Skip(prompt.Count), FtpDecoding.OneStep(model, changedOutside, 12).Skip(prompt.Count));
+        Assert.Equal(draft.Tokens.Skip(prompt.Count), FtpDecoding.Draft(model, changedOutside, 12).Tokens.Skip(prompt.Count));
+        // The first new token is decoder step 1's argmax after the window of the prompt's last Context tokens.
+        using (TorchSharp.torch.no_grad())
+        {
+            using var window = TorchSharp.torch.tensor(prompt.Skip(prompt.Count - context).ToArray(), new long[] { 1, context });
+            using var top = model.encode(window);
+            using var last = top.narrow(1, context - 1, 1);
+            using var logits = model.next_token(last);
+            Assert.Equal(logits[0, 0].argmax().item<long>(), oneStep[prompt.Count]);
+        }
         Assert.Throws<System.ArgumentException>(() => FtpDecoding.Draft(model, System.Array.Empty<long>(), 3));
     }
 }
