@@ -234,6 +234,56 @@ public class WordStreamTests
         Assert.Equal(WordSplitter.GetWordSpans(bytes).Starts.ToArray(), StreamStarts(bytes, WordSplitter.DefaultMaxWordBytes));
     }
 
+    [Theory]
+    [InlineData(WordSplitter.DefaultMaxWordBytes)]
+    [InlineData(7)]
+    [InlineData(5)]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void Long_groups_split_as_the_whole_text_does_in_a_bounded_window(int maxBytes)
+    {
+        // Groups far longer than the byte limit: runs of letters, digits, accented and CJK letters and spaces, runs of
+        // spaces that end one, two or three spaces past a cut (where a lone space would join the next word), and
+        // letters around an apostrophe, a combining mark and a camelCase step.
+        var texts = new List<string>
+        {
+            new string('a', 3000), new string('7', 3000), new string('é', 1500), new string('漢', 1000),
+            new string(' ', 3000) + "foo", "x" + new string(' ', 3000) + "foo bar",
+            string.Concat(Enumerable.Repeat(new string('b', 397) + " ", 8)),
+            new string('a', 301) + "'" + new string('b', 300) + "." + new string('c', 299),
+            new string('a', 500) + "\u0301" + new string('a', 500) + "Zed" + new string('z', 400),
+        };
+        for (int extra = 1; extra <= 3; extra++)
+        {
+            for (int run = 1; run <= 4; run++)
+            {
+                texts.Add("w" + new string(' ', run * maxBytes + extra) + "foo" + new string(' ', run * maxBytes + extra) + "!");
+            }
+        }
+
+        foreach (string text in texts)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            var stream = new WordStream(maxBytes);
+            var starts = new List<int> { 0 };
+            int largest = 0;
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                int k = stream.Append(bytes[i]);
+                if (i > 0 && k > 0)
+                {
+                    starts.Add(i + 1 - k);
+                }
+
+                largest = Math.Max(largest, stream.BufferedBytes);
+            }
+
+            Assert.True(WordSplitter.GetWordSpans(bytes, maxBytes).Starts.ToArray().SequenceEqual(starts), $"{Escape(text[..Math.Min(40, text.Length)])}…: the stream's words differ from the split's");
+            // The split goes back no further than the last cut: context, at most one word and the unfilled buffer.
+            Assert.True(largest <= 2 * 128 + WordStream.ContextBytes + maxBytes, $"{Escape(text[..Math.Min(40, text.Length)])}…: the stream held {largest} bytes");
+        }
+    }
+
     private static string Escape(string s) =>
         string.Concat(s.EnumerateRunes().Select(r => r.Value is >= 0x20 and < 0x7F ? r.ToString() : $"\\u{{{r.Value:X4}}}"));
 }
