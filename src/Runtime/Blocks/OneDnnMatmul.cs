@@ -31,6 +31,9 @@ internal static unsafe class OneDnnMatmul
     /// <summary>Whether this libtorch exports oneDNN's matmul (Linux x64).</summary>
     public static bool Available => Entry.Value != IntPtr.Zero;
 
+    /// <summary>Whether a product of this many multiply-adds is worth oneDNN's fixed cost per call.</summary>
+    public static bool IsLargeEnough(long multiplyAdds) => multiplyAdds >= MinimumMultiplyAdds;
+
     /// <summary><c>left @ right</c> for batches of matrices: through oneDNN where it applies and was checked, otherwise
     /// <c>matmul</c>.</summary>
     public static Tensor Multiply(Tensor left, Tensor right)
@@ -73,7 +76,7 @@ internal static unsafe class OneDnnMatmul
         && left.device_type == TorchSharp.DeviceType.CPU && right.device_type == TorchSharp.DeviceType.CPU
         && (left.dim() == 2 || left.shape[0] == right.shape[0]) && left.shape[^1] == right.shape[^2]
         && !(is_grad_enabled() && (left.requires_grad || right.requires_grad))
-        && Batch(left) * left.shape[^2] * left.shape[^1] * right.shape[^1] >= MinimumMultiplyAdds;
+        && IsLargeEnough(Batch(left) * left.shape[^2] * left.shape[^1] * right.shape[^1]);
 
     private static long Batch(Tensor t) => t.dim() == 3 ? t.shape[0] : 1;
 

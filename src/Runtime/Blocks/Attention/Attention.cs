@@ -132,11 +132,13 @@ public sealed class Attention : nn.Module, IForwardPathAware
             // QK-norm computes in fp32; the product runs in the values' precision, as under autocast.
             using var typedQuery = rotatedQuery.dtype == value.dtype ? rotatedQuery.alias() : rotatedQuery.to(value.dtype);
             using var typedKey = rotatedKey.dtype == value.dtype ? rotatedKey.alias() : rotatedKey.to(value.dtype);
-            var explicitScores = Path == ForwardPath.Fused && AttentionKernels.PrefersExplicit(typedQuery, typedKey, value);
             var plainCausal = Options.Causal && Options.Prefix is null && Options.Window is null && padding is null && queryGroups is null
                 && bias is null && length == keyLength;
-            var chunked = Path == ForwardPath.Fused && !explicitScores && !(training && Options.Dropout > 0)
-                && AttentionKernels.PrefersChunked(Options, typedQuery, typedKey, value, plainCausal);
+            var noDropout = !(training && Options.Dropout > 0);
+            var causalBlocks = Path == ForwardPath.Fused && noDropout && AttentionKernels.PrefersCausalBlocks(Options, typedQuery, typedKey, value, plainCausal);
+            var explicitScores = Path == ForwardPath.Fused && !causalBlocks && AttentionKernels.PrefersExplicit(typedQuery, typedKey, value);
+            var chunked = causalBlocks || (Path == ForwardPath.Fused && !explicitScores && noDropout
+                && AttentionKernels.PrefersChunked(Options, typedQuery, typedKey, value, plainCausal));
             var plan = masks.Plan(Options, length, keyLength, x.device, padding, queryGroups, keyGroups,
                 explicitScores || chunked ? value.dtype : null);
             using var attended = Path != ForwardPath.Fused ? AttentionKernels.Reference(Options, typedQuery, typedKey, value, plan, bias, training)

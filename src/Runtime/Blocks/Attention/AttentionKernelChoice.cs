@@ -7,7 +7,8 @@ public enum AttentionKernel
 {
     /// <summary>Explicit scores where they are faster and fit in 32 MB; beyond that, chunked explicit scores for bf16/fp16
     /// inference and for plain causal fp32 attention (training too, while the weights its backward keeps fit in 256 MB),
-    /// and <c>scaled_dot_product_attention</c> elsewhere.</summary>
+    /// and <c>scaled_dot_product_attention</c> elsewhere. Plain causal fp32 training takes the chunked kernel's query
+    /// blocks at any size where oneDNN multiplies their products (more than one thread, large enough products).</summary>
     Automatic,
 
     /// <summary>Scores held explicitly: two batched GEMMs around a softmax (fastest on CPUs at small and medium sizes).</summary>
