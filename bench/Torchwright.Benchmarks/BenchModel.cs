@@ -74,6 +74,26 @@ public sealed class BenchModel : IDisposable
         return (ids, targets);
     }
 
+    /// <summary>
+    /// Runs the model until the C allocator has settled: <paramref name="steps"/> invocations, or fewer when they take
+    /// longer than <paramref name="budget"/> together. Freed memory is kept for reuse (the benchmarks run so), but the
+    /// heap still grows to a model's working set over its first tens of steps, one page fault at a time, and the longer
+    /// the process has run other models the longer that takes: the generated medium training step took 158, 138, then
+    /// 117–125 ms per ten steps over its first hundred in a fresh process (page faults 1,300 → 120 per step), and needed
+    /// about seventy after three other models had run, where BenchmarkDotNet's warm-up ends after about ten. A training
+    /// run lasts thousands of steps, so every contender is timed after this, alike.
+    /// </summary>
+    /// <param name="steps">Invocations to run at most.</param>
+    /// <param name="budget">Time to spend at most (the large training step takes seconds).</param>
+    public void Settle(int steps, TimeSpan budget)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < steps && watch.Elapsed < budget; i++)
+        {
+            Step();
+        }
+    }
+
     /// <summary>One measured invocation.</summary>
     public void Step()
     {

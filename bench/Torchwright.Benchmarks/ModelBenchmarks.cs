@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 
@@ -20,8 +21,18 @@ public class ModelBenchmarks
     [ParamsSource(nameof(Runs))]
     public string RunKey { get; set; } = "";
 
+    /// <summary>Invocations each model runs before BenchmarkDotNet's own warm-up (<see cref="BenchModel.Settle"/>).</summary>
+    public static int SettleSteps { get; set; } = 60;
+
+    /// <summary>Time each model spends on them at most.</summary>
+    public static TimeSpan SettleBudget { get; set; } = TimeSpan.FromSeconds(20);
+
     [GlobalSetup]
-    public void Setup() => model = BenchModel.Create(MeasuredRun.Parse(RunKey));
+    public void Setup()
+    {
+        model = BenchModel.Create(MeasuredRun.Parse(RunKey));
+        model.Settle(SettleSteps, SettleBudget);
+    }
 
     [GlobalCleanup]
     public void Cleanup() => model?.Dispose();

@@ -37,6 +37,8 @@ public static class PairedRatios
             }
             using var baseline = BenchModel.Create(c.BaselineRun);
             using var candidate = BenchModel.Create(c.CandidateRun);
+            baseline.Settle(ModelBenchmarks.SettleSteps, ModelBenchmarks.SettleBudget);
+            candidate.Settle(ModelBenchmarks.SettleSteps, ModelBenchmarks.SettleBudget);
             var calls = CallsPerRound(baseline);
             result[key] = PairedTiming.MedianRatio(baseline.Step, candidate.Step, rounds, calls);
             Console.WriteLine($"paired {c.Name}, {c.Size.Name} {c.Mode.Json()}: {result[key]:F2}x ({rounds} rounds of {calls} calls)");

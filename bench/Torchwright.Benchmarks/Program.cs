@@ -40,6 +40,7 @@ public static class Program
         var before = MeasureRooflines(options);
 
         ModelBenchmarks.Selected = RunKeys(cases);
+        (ModelBenchmarks.SettleSteps, ModelBenchmarks.SettleBudget) = options.Quick ? (15, TimeSpan.FromSeconds(3)) : (60, TimeSpan.FromSeconds(20));
         var summary = BenchmarkRunner.Run<ModelBenchmarks>(BenchConfig.Create(options));
         var medians = summary.Reports
             .Where(r => r.ResultStatistics is not null)

@@ -186,7 +186,7 @@ internal static class AttentionKernels
     /// Whether plain causal fp32 attention that records gradients should run as <see cref="CausalBlockAttention"/> even
     /// where its scores would fit <see cref="Explicit"/>: when oneDNN multiplies the blocks' products
     /// (<see cref="CausalBlockAttention.MultipliesOnOneDnn"/>). On MKL one block ran about as fast as explicit scores
-    /// (0.97–0.99x at B=8, H=4, T=128); on oneDNN 1.31x, QKV projection included. No softmax1, no dropout (the caller's).
+    /// (0.97–0.99x at B=8, H=4, T=128); on oneDNN 1.13–1.17x, QKV projection included. No softmax1, no dropout (the caller's).
     /// </summary>
     /// <param name="options">The layer's options.</param>
     /// <param name="query">Queries.</param>
