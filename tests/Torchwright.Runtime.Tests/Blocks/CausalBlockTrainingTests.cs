@@ -36,31 +36,20 @@ public class CausalBlockTrainingTests(ITestOutputHelper output)
             using var x = randn(new[] { batch, length, dim }, generator: new Generator(22)).mul_(0.5).requires_grad_();
             using var weights = randn(new[] { batch, length, dim }, generator: new Generator(23));
             var kernels = new[] { AttentionKernel.Automatic, blocks ? AttentionKernel.ChunkedScores : AttentionKernel.ExplicitScores, AttentionKernel.ExplicitScores };
-            var results = new (Tensor Output, Tensor[] Gradients)[kernels.Length];
-            for (var i = 0; i < kernels.Length; i++)
-            {
-                using var choice = AttentionKernelChoice.Use(kernels[i]);
-                attention.zero_grad();
-                x.grad?.zero_();
-                using var y = attention.forward(x);
-                using (var loss = (y * weights).sum())
-                {
-                    loss.backward();
-                }
-                results[i] = (y.detach().clone(), new[] { x.grad!.clone(), attention.qkv!.weight!.grad!.clone(), attention.proj.weight!.grad!.clone() });
-            }
+            var results = Torchwright.Tests.AttentionRuns.ForwardBackward(attention, x, weights, kernels);
+
+            var names = Torchwright.Tests.AttentionRuns.GradientNames;
 
             // The automatic choice gives the bits of the kernel it should have taken.
             Assert.True(results[0].Output.eq(results[1].Output).all().item<bool>(), $"{threads} thread(s), B={batch}, T={length}: automatic did not run {kernels[1]}");
-            for (var j = 0; j < 3; j++)
+            for (var j = 0; j < names.Length; j++)
             {
-                Assert.True(results[0].Gradients[j].eq(results[1].Gradients[j]).all().item<bool>(), $"gradient {j} is not {kernels[1]}'s");
+                Assert.True(results[0].Gradients[j].eq(results[1].Gradients[j]).all().item<bool>(), $"the {names[j]} gradient is not {kernels[1]}'s");
             }
 
             // And what it took agrees with explicit scores, recorded op by op.
             var outputDifference = (results[0].Output - results[2].Output).abs().max().item<float>();
             Assert.True(outputDifference < Tolerance, $"the output differs from explicit scores' by {outputDifference:G3}");
-            var names = new[] { "input", "qkv.weight", "proj.weight" };
             for (var j = 0; j < names.Length; j++)
             {
                 var scale = results[2].Gradients[j].abs().max().item<float>();

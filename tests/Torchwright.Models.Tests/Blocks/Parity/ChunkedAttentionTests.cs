@@ -92,24 +92,12 @@ public class ChunkedAttentionTests(ITestOutputHelper output)
         using var block = new Attention(new AttentionOptions { Dim = Dim, Heads = 4, KvHeads = keyHeads, Causal = true, Scaled = scaled });
         using var x = randn(new[] { Batch, Length, Dim }, generator: new Generator(12)).mul_(0.5).requires_grad_();
         using var weights = randn(new[] { Batch, Length, Dim }, generator: new Generator(13));
-        var kernels = new[] { AttentionKernel.Automatic, AttentionKernel.ChunkedScores, AttentionKernel.ExplicitScores };
-        var results = new (Tensor Output, Tensor[] Gradients)[kernels.Length];
-        for (var i = 0; i < kernels.Length; i++)
-        {
-            using var choice = AttentionKernelChoice.Use(kernels[i]);
-            block.zero_grad();
-            x.grad?.zero_();
-            using var y = block.forward(x);
-            using (var loss = (y * weights).sum())
-            {
-                loss.backward();
-            }
-            results[i] = (y.detach().clone(), new[] { x.grad!.clone(), block.qkv!.weight!.grad!.clone(), block.proj.weight!.grad!.clone() });
-        }
+        var results = Torchwright.Tests.AttentionRuns.ForwardBackward(block, x, weights,
+            AttentionKernel.Automatic, AttentionKernel.ChunkedScores, AttentionKernel.ExplicitScores);
         Assert.True(results[0].Output.eq(results[1].Output).all().item<bool>(), "fp32 causal training past 32 MB did not run the query blocks");
         var outputDifference = (results[1].Output - results[2].Output).abs().max().item<float>();
         Assert.True(outputDifference < 1e-5, $"blocks and explicit scores differ by {outputDifference:G3} in the output");
-        var names = new[] { "input", "qkv.weight", "proj.weight" };
+        var names = Torchwright.Tests.AttentionRuns.GradientNames;
         for (var j = 0; j < names.Length; j++)
         {
             var scale = results[2].Gradients[j].abs().max().item<float>();
