@@ -22,7 +22,8 @@ public class CausalBlockTrainingTests(ITestOutputHelper output)
     [Theory]
     [InlineData(2, 8L, 128L, true)] // the medium GPT's layer: one block of 128, products of 33.5M multiply-adds
     [InlineData(1, 8L, 128L, false)] // one thread: MKL, where one block is no faster than explicit scores
-    [InlineData(2, 1L, 64L, false)] // 1 × 4 pairs, T=64, head width 32: products of 0.5M multiply-adds would not pay on oneDNN
+    [InlineData(2, 2L, 128L, false)] // 2 × 4 pairs: products of 8.4M multiply-adds, where the blocks lost to explicit scores
+    [InlineData(2, 1L, 64L, false)] // 1 × 4 pairs, T=64, head width 32: products of 0.5M multiply-adds
     public void Plain_causal_training_takes_the_blocks_where_onednn_multiplies_them(int threads, long batch, long length, bool blocks)
     {
         Assert.True(OneDnnMatmul.Available, "this test runs where libtorch exports oneDNN's matmul (Linux x64)");

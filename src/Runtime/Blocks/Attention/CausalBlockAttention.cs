@@ -44,13 +44,19 @@ internal sealed class CausalBlockAttention : autograd.MultiTensorFunction<Causal
         return pairs * values * sizeof(float);
     }
 
-    /// <summary>Whether oneDNN's matmul would take this layer's products: fp32 on a libtorch that exports it, more than one
-    /// thread (test fixtures train on one and keep their figures on MKL), and a block's products large enough.</summary>
+    /// <summary>Whether oneDNN's matmul would take this layer's products and make the blocks pay: fp32 on a libtorch that
+    /// exports it, more than one thread (test fixtures train on one and keep their figures on MKL), and a block's score
+    /// product of at least <see cref="PayingMultiplyAdds"/>.</summary>
     /// <param name="pairs">Batch rows times heads.</param>
     /// <param name="block">Queries per block.</param>
     /// <param name="headWidth">Width of a head.</param>
     public static bool MultipliesOnOneDnn(long pairs, long block, long headWidth) =>
-        OneDnnMatmul.Available && get_num_threads() > 1 && OneDnnMatmul.IsLargeEnough(pairs * block * headWidth * block);
+        OneDnnMatmul.Available && get_num_threads() > 1 && pairs * block * headWidth * block >= PayingMultiplyAdds;
+
+    // Below this the blocks lost to explicit scores recorded op by op, though oneDNN multiplied their products: one layer
+    // forward and backward, explicit / blocks 0.75–0.85x at 2.1M multiply-adds, 0.87–0.95x at 4.2M, 1.0x at 16.8M,
+    // 1.04–1.18x at 33.6M (paired rounds, two threads, scratch, 2026-12-02).
+    private const long PayingMultiplyAdds = 24L << 20;
 
     private static Tensor Product(Tensor left, Tensor right) => OneDnnMatmul.Multiply(left, right);
 
