@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Torchwright.Runtime.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Torchwright.Runtime.Generation;
@@ -44,7 +45,7 @@ public static class Continuation
             if (logits is null || logits.dim() != 3 || logits.shape[0] != 1 || logits.shape[1] == 0)
             {
                 throw new InvalidOperationException(
-                    $"forward must map [1, {window.Length}] ids to [1, T, V] logits; it returned {(logits is null ? "null" : $"[{string.Join(", ", logits.shape)}]")}.");
+                    $"forward must map [1, {window.Length}] ids to [1, T, V] logits; it returned {(logits is null ? "null" : ShapeText.Format(logits.shape))}.");
             }
             var next = choose(logits[0, -1]);
             tokens.Add(next);

@@ -1,4 +1,5 @@
 using System;
+using Torchwright.Runtime.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Torchwright.Runtime.Generation;
@@ -53,7 +54,7 @@ public static class Sampling
         ArgumentNullException.ThrowIfNull(logits);
         if (logits.dim() != 1 || logits.shape[0] == 0)
         {
-            throw new ArgumentException($"Logits must be one row over the vocabulary, [V] with V ≥ 1; got [{string.Join(", ", logits.shape)}].", nameof(logits));
+            throw new ArgumentException($"Logits must be one row over the vocabulary, [V] with V ≥ 1; got {ShapeText.Format(logits.shape)}.", nameof(logits));
         }
     }
 }
