@@ -132,7 +132,7 @@ internal static class TrainingState
         }
         using var current = torch.get_rng_state();
         if (state.dtype != current.dtype || !state.shape.SequenceEqual(current.shape))
-            problems.Add($"'{RngKey}': expected {current.dtype} [{string.Join(",", current.shape)}], file has {state.dtype} [{string.Join(",", state.shape)}]");
+            problems.Add($"'{RngKey}': expected {current.dtype} {ShapeText.Format(current.shape)}, file has {state.dtype} {ShapeText.Format(state.shape)}");
     }
 
     private static Dictionary<string, torch.Tensor> Targets(torch.nn.Module model, FlatAdamW optimizer, FlatMuon? muon)
