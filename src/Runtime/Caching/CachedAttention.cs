@@ -66,7 +66,7 @@ public static class CachedAttention
     /// Refuses a step whose default positions <c>past … past + added − 1</c> run past the layer's rotary table, which
     /// would otherwise fail inside index_select as "index out of range in self".
     /// </summary>
-    internal static void CheckRotaryRoom(Attention attention, long past, long added)
+    private static void CheckRotaryRoom(Attention attention, long past, long added)
     {
         var options = attention.Options;
         if (options.Rope && past + added > options.RopeMaxPositions)

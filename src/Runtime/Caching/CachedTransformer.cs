@@ -34,13 +34,6 @@ public static class CachedTransformer
         }
         ArgumentNullException.ThrowIfNull(x);
         long past = cache.Length;
-        if (positions is null)
-        {
-            foreach (var layer in stack.Layers)
-            {
-                CachedAttention.CheckRotaryRoom(layer.attn, past, x.shape[1]);
-            }
-        }
         try
         {
             using var scope = NewDisposeScope();
