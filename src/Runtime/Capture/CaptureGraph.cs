@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using TorchSharp;
+using Torchwright.Runtime.Blocks;
 using static TorchSharp.torch;
 
 namespace Torchwright.Runtime.Capture;
@@ -20,6 +22,9 @@ public sealed class CaptureGraph : IDisposable
     private List<Tensor>? layerScratch;
     private Action[] steps = Array.Empty<Action>();
     private readonly long? budgetBytes = recordingBudget;
+    private ReplayThreads threads;
+    private Tensor? result;
+    private double resultTolerance;
     private bool disposed;
 
     [ThreadStatic]
@@ -30,6 +35,7 @@ public sealed class CaptureGraph : IDisposable
     public CaptureGraph(Device device)
     {
         Device = device;
+        threads = device.type == DeviceType.CPU ? ReplayThreads.Create() : new ReplayThreads(ReplayThreading.AllThreads);
     }
 
     /// <summary>
@@ -216,10 +222,78 @@ public sealed class CaptureGraph : IDisposable
         steps = recording.ToArray();
     }
 
-    /// <summary>Runs every step in order: the replayed region.</summary>
+    /// <summary>On how many threads the replays run libtorch's operators: chosen by timing the first replays on all
+    /// threads and on one, alternately (CPU graphs; see docs/capture.md), unless <c>TORCHWRIGHT_REPLAY_THREADS=all</c>.</summary>
+    public ReplayThreading Threading => threads.Threading;
+
+    /// <summary>Sets the choice instead of measuring it (tests).</summary>
+    internal void ChooseThreading(ReplayThreading threading) => threads = new ReplayThreads(threading);
+
+    /// <summary>Names the buffer holding the graph's result, which a replay on one thread must reproduce within
+    /// <paramref name="tolerance"/> of its largest |value| before one thread is tried further (set by
+    /// <see cref="CapturePlan"/>; without it the replays stay on all threads).</summary>
+    internal void CompareOneThreadOn(Tensor output, double tolerance) => (result, resultTolerance) = (output, tolerance);
+
+    /// <summary>Runs every step in order: the replayed region. Runs must be repeatable (the same inputs give the same
+    /// buffers), as the plan's warm-up already assumes: the thread trial reruns one of them.</summary>
     public void Run()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        if (threads.Threading == ReplayThreading.AllThreads)
+        {
+            RunSteps();
+            return;
+        }
+        var callerThreads = IntraOpThreads.Current;
+        var onOneThread = threads.NextOnOneThread(callerThreads);
+        if (onOneThread && threads.NextIsFirstOnOneThread)
+        {
+            RunAndCompareOneThread(callerThreads);
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        if (onOneThread)
+        {
+            using var limit = IntraOpThreads.LimitTo(1);
+            RunSteps();
+        }
+        else
+        {
+            RunSteps();
+        }
+        threads.Record(callerThreads, onOneThread, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    // The trial's first replay on one thread, untimed (it makes oneDNN's one-thread kernels): its result is kept aside
+    // and the replay rerun on all threads, whose buffers the caller then reads, and one thread is only tried further if
+    // the two agree. oneDNN has been seen to compute some shapes wrong with one kernel and right with another, and
+    // this plan's products were checked on the thread count it was recorded with.
+    private void RunAndCompareOneThread(int callerThreads)
+    {
+        if (result is null)
+        {
+            threads.Disagreed();
+            RunSteps();
+            return;
+        }
+        using (IntraOpThreads.LimitTo(1))
+        {
+            RunSteps();
+        }
+        using var oneThreadResult = result.clone();
+        RunSteps();
+        if (OneDnnVerdicts.Close(result, oneThreadResult, resultTolerance))
+        {
+            threads.Record(callerThreads, onOneThread: true, milliseconds: 0);
+        }
+        else
+        {
+            threads.Disagreed();
+        }
+    }
+
+    private void RunSteps()
+    {
         foreach (var step in steps)
         {
             step();

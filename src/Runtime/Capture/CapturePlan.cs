@@ -11,6 +11,11 @@ namespace Torchwright.Runtime.Capture;
 /// </summary>
 public abstract class CapturePlan : IDisposable
 {
+    // How closely a replay on one thread must reproduce one on all threads, relative to the result's largest |value|:
+    // the two agree to about 1e-6 (bit for bit at the byte GPT's small size), a wrong kernel is off by about 0.5.
+    private const double Agreement = 1e-4;
+    private const double LowPrecisionAgreement = 2e-2;
+
     private Tensor? output;
 
     /// <summary>Starts an empty plan on <paramref name="device"/>.</summary>
@@ -52,7 +57,9 @@ public abstract class CapturePlan : IDisposable
     protected void Seal(Tensor result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        output = result.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? Graph.CastOf(result, ScalarType.Float32) : result;
+        var lowPrecision = result.dtype is ScalarType.BFloat16 or ScalarType.Float16;
+        output = lowPrecision ? Graph.CastOf(result, ScalarType.Float32) : result;
+        Graph.CompareOneThreadOn(output, lowPrecision ? LowPrecisionAgreement : Agreement);
         Graph.Run();
     }
 
