@@ -4,14 +4,17 @@ namespace Torchwright.Runtime.Capture;
 
 /// <summary>
 /// Decides, for one capture graph, whether its replays run on all threads or on one, from the graph's own replays:
-/// after the warm-up they alternate between the two, and once each side has <see cref="TimedPerSide"/> timed replays
-/// (the first of each side not counted: oneDNN makes its kernels for a thread count at their first use) one thread
-/// is kept if its median is at most <see cref="RequiredShare"/> of all threads'. A small model's forward is a few
+/// after the warm-up (all threads, untimed) and one more replay on all threads, which must be short, they alternate
+/// between one thread and all, and once each side has <see cref="TimedPerSide"/> timed replays (the first on one
+/// thread not counted: oneDNN makes its kernels for a thread count at their first use) one thread is kept if its
+/// median is at most <see cref="RequiredShare"/> of all threads'. A small model's forward is a few
 /// dozen operators on tensors of a few thousand values, where handing each one to a second thread costs more than it
 /// saves: the benchmark's small bf16 forward (B=1, T=64, D=128, 2 layers) replayed in 0.66 ms on one thread against
 /// 0.95 ms on two. A replay longer than <see cref="LongReplayMilliseconds"/> keeps all threads without trying one: such
-/// work parallelises, and a trial would cost a slow replay. <c>TORCHWRIGHT_REPLAY_THREADS=all</c> keeps all threads
-/// for every graph (replays then never depend on timing).
+/// work parallelises (the medium bf16 forward, 17 ms on two threads, took about 35 on one), and the choice is made once,
+/// so a load spike during the trial, which slows replays on all threads far more than on one, must not be able to
+/// lock a plan of that size onto one thread. <c>TORCHWRIGHT_REPLAY_THREADS=all</c> keeps all threads for every graph
+/// (replays then never depend on timing).
 /// </summary>
 internal sealed class ReplayThreads
 {
@@ -25,7 +28,7 @@ internal sealed class ReplayThreads
     public const double RequiredShare = 0.9;
 
     /// <summary>A replay on all threads longer than this ends the trial: all threads are kept.</summary>
-    public const double LongReplayMilliseconds = 20;
+    public const double LongReplayMilliseconds = 5;
 
     private static readonly Lazy<bool> MeasuringAllowed = new(ReadVariable);
 
@@ -46,18 +49,18 @@ internal sealed class ReplayThreads
     public ReplayThreading Threading { get; private set; }
 
     /// <summary>Whether the next replay runs on one thread, when the caller gives libtorch <paramref name="callerThreads"/>:
-    /// during the trial every second replay, starting with the second. A caller already on one thread has nothing to
+    /// during the trial the third replay and every second one after it. A caller already on one thread has nothing to
     /// choose between (see <see cref="Record"/>).</summary>
     public bool NextOnOneThread(int callerThreads) => callerThreads > 1 && Threading switch
     {
         ReplayThreading.OneThread => true,
-        ReplayThreading.Measuring => trials % 2 == 1,
+        ReplayThreading.Measuring => trials >= 2 && trials % 2 == 0,
         _ => false,
     };
 
     /// <summary>Whether the next replay is the trial's first on one thread, whose result must first be seen to agree with
     /// all threads' (oneDNN picks its kernels by thread count too, and gets some of them wrong).</summary>
-    public bool NextIsFirstOnOneThread => Threading == ReplayThreading.Measuring && trials == 1;
+    public bool NextIsFirstOnOneThread => Threading == ReplayThreading.Measuring && trials == 2;
 
     /// <summary>Ends the trial on all threads: the first one-thread replay did not agree with all threads', or could not
     /// be compared.</summary>
@@ -72,21 +75,27 @@ internal sealed class ReplayThreads
         {
             return;
         }
+        var trial = trials++;
+        if (trial == 0 || trial == 2) // the warm-up and the first one-thread replay make their kernels
+        {
+            return;
+        }
         if (!onOneThread && milliseconds > LongReplayMilliseconds)
         {
             Threading = ReplayThreading.AllThreads;
             return;
         }
-        if (trials++ >= 2) // the first replay of each side makes its kernels
+        if (trial == 1) // it only had to be short enough
         {
-            if (onOneThread)
-            {
-                oneThread[oneThreadTimed++] = milliseconds;
-            }
-            else
-            {
-                allThreads[allThreadsTimed++] = milliseconds;
-            }
+            return;
+        }
+        if (onOneThread)
+        {
+            oneThread[oneThreadTimed++] = milliseconds;
+        }
+        else
+        {
+            allThreads[allThreadsTimed++] = milliseconds;
         }
         if (allThreadsTimed >= TimedPerSide && oneThreadTimed >= TimedPerSide)
         {

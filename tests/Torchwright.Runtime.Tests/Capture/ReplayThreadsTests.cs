@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text;
 using Torchwright.Runtime.Capture;
 using Xunit;
@@ -5,9 +6,9 @@ using Xunit;
 namespace Torchwright.Runtime.Tests.Capture;
 
 /// <summary>
-/// The thread trial of a capture graph's replays, fed with made-up replay times: the replays alternate between all
-/// threads and one, the first of each side untimed, and after five timed replays a side one thread is kept if its median
-/// is at most nine tenths of all threads'. A long replay, a disagreeing result or a caller on one thread end or skip it.
+/// The thread trial of a capture graph's replays, fed with made-up replay times: after an untimed warm-up and a short
+/// replay on all threads the replays alternate between one thread and all, the first on one thread untimed, and after
+/// five timed replays a side one thread is kept if its median is at most nine tenths of all threads'. A long replay, a disagreeing result or a caller on one thread end or skip it.
 /// </summary>
 public class ReplayThreadsTests
 {
@@ -20,8 +21,8 @@ public class ReplayThreadsTests
 
         var placed = RunTrial(threads, allThreads: 1.0, oneThread: 0.9);
 
-        // Two untimed replays, then five a side; the next replays all run on one thread.
-        Assert.Equal("a1a1a1a1a1a1", placed);
+        // Warm-up, a short replay on all threads, the untimed first on one, then alternating until five a side.
+        Assert.Equal("aa1a1a1a1a1a1", placed);
         Assert.Equal(ReplayThreading.OneThread, threads.Threading);
         Assert.True(threads.NextOnOneThread(Caller));
         Assert.False(threads.NextOnOneThread(1));
@@ -42,14 +43,15 @@ public class ReplayThreadsTests
     public void The_decision_follows_the_medians_not_one_fast_replay()
     {
         var threads = new ReplayThreads(ReplayThreading.Measuring);
-        // One-thread replays: 0.1 once, 2.0 otherwise; all threads 1.0.
-        double[] oneThread = { 5, 0.1, 2, 2, 2, 2 };
-        for (var i = 0; i < 12; i++)
+        // One-thread replays: 0.1 once, 2.0 otherwise (the first, untimed, 5); all threads 1.0.
+        var oneThread = new Queue<double>(new[] { 5, 0.1, 2, 2, 2, 2 });
+        while (threads.Threading == ReplayThreading.Measuring)
         {
             var onOne = threads.NextOnOneThread(Caller);
-            threads.Record(Caller, onOne, onOne ? oneThread[i / 2] : 1.0);
+            threads.Record(Caller, onOne, onOne ? oneThread.Dequeue() : 1.0);
         }
 
+        Assert.Empty(oneThread);
         Assert.Equal(ReplayThreading.AllThreads, threads.Threading);
     }
 
@@ -58,6 +60,9 @@ public class ReplayThreadsTests
     {
         var threads = new ReplayThreads(ReplayThreading.Measuring);
 
+        // The warm-up may be slow (kernels made on first use) without ending anything; the next replay decides.
+        threads.Record(Caller, onOneThread: false, 100);
+        Assert.Equal(ReplayThreading.Measuring, threads.Threading);
         Assert.False(threads.NextOnOneThread(Caller));
         threads.Record(Caller, onOneThread: false, ReplayThreads.LongReplayMilliseconds + 1);
 
@@ -84,6 +89,8 @@ public class ReplayThreadsTests
     public void Only_the_trials_first_one_thread_replay_is_compared_and_a_disagreement_ends_it()
     {
         var threads = new ReplayThreads(ReplayThreading.Measuring);
+        threads.Record(Caller, onOneThread: false, 1.0);
+        Assert.False(threads.NextIsFirstOnOneThread);
         threads.Record(Caller, onOneThread: false, 1.0);
         Assert.True(threads.NextOnOneThread(Caller));
         Assert.True(threads.NextIsFirstOnOneThread);
