@@ -94,6 +94,13 @@ public sealed class BenchModel : IDisposable
         }
     }
 
+    /// <summary>On how many threads the generated model's capture plans replay (one entry per plan, <c>eager</c> when
+    /// its shape runs without one), or null for a contender that replays no plan: recorded so that a slow block can be
+    /// told from a plan that chose one thread (see docs/capture.md, "Replay threads").</summary>
+    public string? ReplayThreads => inference is not null && module is ByteGpt model && model.InferencePlans.IsOpen
+        ? model.InferencePlans.PlanCount == 0 ? "eager" : string.Join("/", model.InferencePlans.PlanThreading)
+        : null;
+
     /// <summary>One measured invocation.</summary>
     public void Step()
     {

@@ -7,7 +7,9 @@ namespace Torchwright.Benchmarks;
 /// <c>RatioCeiling</c> is the ratio a candidate running exactly at its roofline would reach: where it is below the
 /// target, no implementation of the same FLOPs can meet the target at this precision. <c>PairedRatio</c> is the same
 /// ratio timed in alternating rounds (<see cref="PairedRatios"/>; small and medium only); targets are judged on the
-/// BenchmarkDotNet medians.
+/// BenchmarkDotNet medians. <c>BaselineReplayThreads</c> and <c>CandidateReplayThreads</c> say on how many threads a
+/// contender's capture plans replayed in its BenchmarkDotNet block (<see cref="BenchModel.ReplayThreads"/>; null for
+/// contenders without plans, and out of process).
 /// </summary>
 public sealed record CaseResult(
     string Name,
@@ -33,14 +35,17 @@ public sealed record CaseResult(
     double? TargetRooflineFraction,
     double? TargetMaxRelativeError,
     bool TargetMoreAccurateThanBaseline,
-    bool? TargetMet)
+    bool? TargetMet,
+    string? BaselineReplayThreads,
+    string? CandidateReplayThreads)
 {
     public static CaseResult From(
         BenchCase c,
         IReadOnlyDictionary<string, double> mediansMs,
         IReadOnlyDictionary<(string Baseline, string Candidate), double> pairedRatios,
         IReadOnlyDictionary<(string, string), NumericError> errors,
-        IReadOnlyDictionary<string, double> rooflines)
+        IReadOnlyDictionary<string, double> rooflines,
+        IReadOnlyDictionary<string, string> replayThreads)
     {
         double? baseline = mediansMs.TryGetValue(c.BaselineRun.Key, out var b) ? b : null;
         double? candidate = mediansMs.TryGetValue(c.CandidateRun.Key, out var k) ? k : null;
@@ -66,6 +71,7 @@ public sealed record CaseResult(
         return new CaseResult(c.Name, c.Size.Name, c.Mode.Json(), c.Precision, c.Baseline.Id, c.Candidate.Id,
             baseline, candidate, ratio, paired, ceiling, gflops, roofline, fraction, baselineGflops,
             candidateError?.MaxAbs, candidateError?.Relative, baselineError?.MaxAbs, baselineError?.Relative,
-            c.TargetRatio, c.TargetRooflineFraction, c.MaxRelativeError, c.MoreAccurateThanBaseline, met);
+            c.TargetRatio, c.TargetRooflineFraction, c.MaxRelativeError, c.MoreAccurateThanBaseline, met,
+            replayThreads.GetValueOrDefault(c.BaselineRun.Key), replayThreads.GetValueOrDefault(c.CandidateRun.Key));
     }
 }

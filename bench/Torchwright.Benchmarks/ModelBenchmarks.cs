@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 
@@ -34,8 +35,18 @@ public class ModelBenchmarks
         model.Settle(SettleSteps, SettleBudget);
     }
 
+    /// <summary>Each measured run's <see cref="BenchModel.ReplayThreads"/> at the end of its block, for the report.</summary>
+    public static ConcurrentDictionary<string, string> ReplayThreadsByRun { get; } = new();
+
     [GlobalCleanup]
-    public void Cleanup() => model?.Dispose();
+    public void Cleanup()
+    {
+        if (model?.ReplayThreads is { } threads)
+        {
+            ReplayThreadsByRun[RunKey] = threads;
+        }
+        model?.Dispose();
+    }
 
     [Benchmark]
     public void Step() => model!.Step();

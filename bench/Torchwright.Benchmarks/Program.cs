@@ -58,7 +58,7 @@ public static class Program
         var errors = NumericErrors.Measure(cases);
 
         var best = rooflines.ToDictionary(r => r.Key, r => r.Value.BestGflops);
-        var results = cases.Select(c => CaseResult.From(c, medians, paired, errors, best)).ToList();
+        var results = cases.Select(c => CaseResult.From(c, medians, paired, errors, best, ModelBenchmarks.ReplayThreadsByRun)).ToList();
         Console.WriteLine();
         Console.Write(ReportText.Table(results));
 

@@ -62,6 +62,19 @@ public sealed class InferencePlans<TPlan> where TPlan : CapturePlan
         }
     }
 
+    /// <summary>On how many threads each held plan replays (<see cref="CaptureGraph.Threading"/>), least recently used
+    /// first: a plan still in its thread trial reads <see cref="ReplayThreading.Measuring"/>.</summary>
+    public IReadOnlyList<ReplayThreading> PlanThreading
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.FindAll(entry => entry.Plan is not null).ConvertAll(entry => entry.Plan!.Graph.Threading);
+            }
+        }
+    }
+
     /// <summary>The shapes that run eagerly because their plan was too large or refused.</summary>
     public int EagerShapeCount
     {
