@@ -22,12 +22,7 @@ internal static class HatTestModels
     /// train about ten times faster on one thread than on two that contend for the cores (measured: 22 s against
     /// 246 s for the learning fixture's HAT). Restores the previous setting.
     /// </summary>
-    public static System.IDisposable OneThread()
-    {
-        int before = get_num_threads();
-        set_num_threads(1);
-        return new Restore(before);
-    }
+    public static System.IDisposable OneThread() => Torchwright.Tests.TorchThreads.Use(1);
 
     /// <summary>The tiny configuration of the reference design: D_e = 64, D_b = 128 (2 layers), one encoder and one decoder layer.</summary>
     public static readonly HatConfig Tiny = new(MaxWordBytes: 32);
@@ -39,10 +34,5 @@ internal static class HatTestModels
         var model = new HatModel(config);
         model.eval();
         return model;
-    }
-
-    private sealed class Restore(int threads) : System.IDisposable
-    {
-        public void Dispose() => set_num_threads(threads);
     }
 }

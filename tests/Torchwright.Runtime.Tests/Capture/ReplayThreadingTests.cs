@@ -157,13 +157,6 @@ public class ReplayThreadingTests
     private static IDisposable UseThreads(int threads)
     {
         Assert.True(IntraOpThreads.Available, "this test runs where libtorch's OpenMP runtime is found (Linux x64)");
-        var before = get_num_threads();
-        set_num_threads(threads);
-        return new Restore(before);
-    }
-
-    private sealed class Restore(int threads) : IDisposable
-    {
-        public void Dispose() => set_num_threads(threads);
+        return Torchwright.Tests.TorchThreads.Use(threads);
     }
 }
