@@ -6,7 +6,7 @@ namespace Torchwright.Runtime.Blocks;
 public enum AttentionKernel
 {
     /// <summary>Explicit scores where they are faster and fit in 32 MB; beyond that, chunked explicit scores for bf16/fp16
-    /// inference and for plain causal fp32 attention (training too, while the weights its backward keeps fit in 256 MB),
+    /// inference and for plain causal fp32 and bf16 attention (training too, while the weights its backward keeps fit in 256 MB),
     /// and <c>scaled_dot_product_attention</c> elsewhere. Plain causal fp32 training takes the chunked kernel's query
     /// blocks at any size where oneDNN multiplies their products (more than one thread, large enough products).</summary>
     Automatic,
@@ -16,9 +16,9 @@ public enum AttentionKernel
 
     /// <summary>TorchSharp's <c>scaled_dot_product_attention</c>, which never holds the whole score matrix.</summary>
     ScaledDotProduct,
-    /// <summary>Explicit scores in slices of heads of at most 8 MB each, plain causal fp32 attention also in blocks of 128
-    /// queries (chosen automatically for inference on large scores in bf16/fp16, and in fp32 when plain causal, then
-    /// also with gradients); forced, it also records gradients, without dropout.</summary>
+    /// <summary>Explicit scores in slices of heads of at most 8 MB each, plain causal attention also in blocks of queries
+    /// (chosen automatically past 32 MB of scores for inference in bf16/fp16, and for plain causal fp32 and bf16
+    /// attention with gradients too); forced, it also records gradients, without dropout.</summary>
     ChunkedScores,
 }
 

@@ -148,9 +148,10 @@ internal static class AttentionKernels
 
     /// <summary>
     /// Whether to run <see cref="Chunked"/>: inference on scores too large for <see cref="Explicit"/>, in bf16 or fp16,
-    /// or in fp32 when the attention is plain causal; and plain causal fp32 attention that records gradients, whose
+    /// or in fp32 when the attention is plain causal; and plain causal fp32 or bf16 attention that records gradients, whose
     /// query blocks run with a backward of their own (<see cref="CausalBlockAttention"/>) while the weights they keep
-    /// fit in 256 MB. In bf16 <c>scaled_dot_product_attention</c>'s CPU kernel takes twice to three times as long as
+    /// fit in 256 MB (bf16 with gradients ran <c>scaled_dot_product_attention</c> here before, whose CPU backward is slow:
+    /// the blocks are 2.95x faster per layer at B=16, H=8, T=512). In bf16 <c>scaled_dot_product_attention</c>'s CPU kernel takes twice to three times as long as
     /// explicit chunks (measured at B=16, H=8, T=512, head width 64, one layer: 75–91 ms against 31–34 ms). In fp32 it is
     /// as fast as or faster than explicit chunks over whole rows (80–110 against 89–133 ms), but causal query blocks skip
     /// the masked three eighths of the scores; with gradients the blocks took 325–335 ms per layer against its 498–556
@@ -178,8 +179,8 @@ internal static class AttentionKernels
             return false;
         }
         return !RecordsGradient(query, key, value)
-            || (value.dtype == ScalarType.Float32 && plainCausal && !options.Softmax1
-                && CausalBlockAttention.SavedWeightBytes(pairs, length, Math.Min(CausalQueryBlock, length)) <= SavedWeightsLimitBytes);
+            || (CausalBlockAttention.Takes(value.dtype) && plainCausal && !options.Softmax1
+                && CausalBlockAttention.SavedWeightBytes(pairs, length, Math.Min(CausalQueryBlock, length), value.dtype) <= SavedWeightsLimitBytes);
     }
 
     /// <summary>
@@ -202,7 +203,7 @@ internal static class AttentionKernels
         }
         long pairs = query.shape[0] * query.shape[1], length = query.shape[2], block = Math.Min(CausalQueryBlock, length);
         return CausalBlockAttention.MultipliesOnOneDnn(pairs, block, options.HeadWidth)
-            && CausalBlockAttention.SavedWeightBytes(pairs, length, block) <= SavedWeightsLimitBytes;
+            && CausalBlockAttention.SavedWeightBytes(pairs, length, block, value.dtype) <= SavedWeightsLimitBytes;
     }
 
     // The softmax weights causal blocks keep for their backward; beyond this the flash kernel, which keeps none, runs.
@@ -227,9 +228,9 @@ internal static class AttentionKernels
     /// <see cref="ChunkScoresBytes"/> counted in fp32: scores, scale and mask in the inputs' precision, libtorch's
     /// softmax for that precision (which keeps its maximum and sum in fp32; softmax1 computes in fp32), the weighted
     /// values written into the output slice. Plain causal attention (<c>plainCausal</c>, as the caller worked it out for
-    /// <see cref="PrefersChunked"/>), in fp32 or without gradients in low precision, also takes the queries in blocks,
+    /// <see cref="PrefersChunked"/>), in fp32 or bf16 or without gradients in fp16, also takes the queries in blocks,
     /// each against the keys up to its last query only (the keys after it are all masked); when that records gradients
-    /// (fp32, no softmax1) the blocks run as <see cref="CausalBlockAttention"/>, whose backward is written out. No dropout.
+    /// (fp32 or bf16, no softmax1) the blocks run as <see cref="CausalBlockAttention"/>, whose backward is written out. No dropout.
     /// </summary>
     public static Tensor Chunked(AttentionOptions options, Tensor query, Tensor key, Tensor value, MaskPlan plan, Tensor? bias, bool plainCausal)
     {
@@ -237,10 +238,10 @@ internal static class AttentionKernels
         (key, value) = ShareHeads(options, key, value);
         long batch = query.shape[0], heads = query.shape[1], length = query.shape[2], keys = key.shape[2];
         var headsPerChunk = Math.Clamp(ChunkScoresBytes / (length * keys * sizeof(float)), 1, heads);
-        // The blocks slice the cached additive [T, T] mask, which the plan carries whenever this kernel runs; in low
-        // precision they run without gradients only (a backward of their own is written for fp32).
+        // The blocks slice the cached additive [T, T] mask, which the plan carries whenever this kernel runs; with gradients
+        // they run in the types whose backward is written out (fp32, bf16).
         var causalBlocks = plainCausal && plan.Additive is { } additive && additive.dim() == 2
-            && (value.dtype == ScalarType.Float32 || !RecordsGradient(query, key, value));
+            && (CausalBlockAttention.Takes(value.dtype) || !RecordsGradient(query, key, value));
         var scale = options.Scaled ? 1.0 / Math.Sqrt(options.HeadWidth) : 1.0;
         if (causalBlocks && !options.Softmax1 && RecordsGradient(query, key, value))
         {
