@@ -1,5 +1,6 @@
 using System.Text;
 using Torchwright.Models.Gpt;
+using Torchwright.Runtime.Blocks;
 using Torchwright.Runtime.Text;
 using Torchwright.Runtime.Training;
 using Xunit;
@@ -39,11 +40,16 @@ public class ByteGptTrainingTests(ITestOutputHelper output)
     /// fp32 loss (issue 3's target). The run uses a learning rate of 1e-3: at 3e-3 this tiny model trains at the edge
     /// of stability and the end loss depends chaotically on rounding — fp32 under the two attention kernels already
     /// differs there, and bf16 landed from 9% below to 6% above fp32 over three seeds, whereas at 1e-3 every seed and
-    /// kernel ended within 0.1%.
+    /// kernel ended within 0.1%. Run again with the chunked kernel forced, where bf16 training takes the causal query
+    /// blocks with their own backward (which keep only bf16 weights and take score gradients from them), as it does by
+    /// itself past 32 MB of scores.
     /// </summary>
-    [Fact]
-    public void Bf16_mixed_training_ends_within_two_percent_of_fp32_after_300_steps()
+    [Theory]
+    [InlineData(AttentionKernel.Automatic)]
+    [InlineData(AttentionKernel.ChunkedScores)]
+    public void Bf16_mixed_training_ends_within_two_percent_of_fp32_after_300_steps(AttentionKernel kernel)
     {
+        using var choice = AttentionKernelChoice.Use(kernel);
         var config = new ByteGptConfig(Context: 32, Dim: 64, Heads: 4, Layers: 2);
         manual_seed(9);
         using var fp32Model = new ByteGpt(config);
@@ -55,7 +61,7 @@ public class ByteGptTrainingTests(ITestOutputHelper output)
         var mixed = TrainSmall(mixedModel, config);
 
         var gap = System.Math.Abs(mixed.SmoothedFinalLoss - fp32.SmoothedFinalLoss) / fp32.SmoothedFinalLoss;
-        output.WriteLine($"300 steps: fp32 {fp32.FirstLoss:F4} → {fp32.SmoothedFinalLoss:F4}, bf16 mixed {mixed.FirstLoss:F4} → {mixed.SmoothedFinalLoss:F4} ({gap:P2} apart)");
+        output.WriteLine($"{kernel}, 300 steps: fp32 {fp32.FirstLoss:F4} → {fp32.SmoothedFinalLoss:F4}, bf16 mixed {mixed.FirstLoss:F4} → {mixed.SmoothedFinalLoss:F4} ({gap:P2} apart)");
         Assert.True(fp32.SmoothedFinalLoss < 0.6 * fp32.FirstLoss, $"fp32 did not learn: {fp32.FirstLoss:F3} → {fp32.SmoothedFinalLoss:F3}");
         Assert.True(gap < 0.02, $"bf16 mixed ended at {mixed.SmoothedFinalLoss:F4}, fp32 at {fp32.SmoothedFinalLoss:F4}: {gap:P2} apart");
     }
