@@ -70,9 +70,16 @@ internal static class AttentionKernels
         return cat(new[] { head, tail }, 2);
     }
 
-    // Scores held explicitly cost B·H·T·S values; past this many bytes they would be fresh pages on every call under
-    // glibc's default policy (its mmap threshold tops out at 32 MB), and the flash kernel, which never holds them, wins.
+    // Scores held explicitly cost B·H·T·S values; from this many bytes they would be fresh pages on every call under
+    // glibc's default policy (its mmap threshold tops out at 32 MB, and a request of that size is mapped), and the flash
+    // kernel, which never holds them, wins.
     private const long ExplicitScoresLimitBytes = 32L << 20;
+
+    // Whether scores fit the explicit kernel. Without gradients, below the limit: at exactly 32 MB (B=2, H=4, T=1024, the
+    // HAT benchmark's byte GPT) causal query blocks on oneDNN ran 1.3x faster than explicit scores on MKL (paired rounds,
+    // scratch, 2026-12-02). With gradients up to it inclusive: there the alternative's CPU backward is slow.
+    private static bool FitExplicit(long scores, bool recordsGradient) =>
+        recordsGradient ? scores * sizeof(float) <= ExplicitScoresLimitBytes : scores * sizeof(float) < ExplicitScoresLimitBytes;
 
     // Below this many scores a low-precision forward runs faster in the flash kernel (bf16, B=1, H=4, T=64: 77 µs against 83 µs).
     private const long SmallLowPrecisionScores = 1L << 18;
@@ -92,7 +99,7 @@ internal static class AttentionKernels
             case AttentionKernel.ScaledDotProduct or AttentionKernel.ChunkedScores: return false;
         }
         var scores = query.shape[0] * query.shape[1] * query.shape[2] * key.shape[2];
-        if (scores * sizeof(float) > ExplicitScoresLimitBytes)
+        if (!FitExplicit(scores, RecordsGradient(query, key, value)))
         {
             return false;
         }
@@ -174,7 +181,7 @@ internal static class AttentionKernels
             return false;
         }
         long pairs = query.shape[0] * query.shape[1], length = query.shape[2];
-        if (pairs * length * key.shape[2] * sizeof(float) <= ExplicitScoresLimitBytes)
+        if (FitExplicit(pairs * length * key.shape[2], RecordsGradient(query, key, value)))
         {
             return false;
         }
