@@ -9,6 +9,11 @@ internal static class AttentionRuns
     /// <summary>Names of the gradients <see cref="ForwardBackward"/> returns, in order.</summary>
     public static readonly string[] GradientNames = { "input", "qkv.weight", "proj.weight" };
 
+    /// <summary>|low − exact| / |exact| over all values (Frobenius norms), <paramref name="low"/> widened to fp32 first: a
+    /// rounding slip that a largest difference hides shows here.</summary>
+    public static float RelativeError(Tensor low, Tensor exact)
+        => (low.to(ScalarType.Float32) - exact).norm().item<float>() / exact.norm().item<float>();
+
     /// <summary>For each kernel: the output for <paramref name="x"/> (which records gradients) and, after a backward of
     /// <c>sum(output · weights)</c>, the gradients of the input, the packed projection's weight and the output
     /// projection's weight. The caller disposes them.</summary>

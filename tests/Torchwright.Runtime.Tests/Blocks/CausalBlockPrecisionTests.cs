@@ -4,6 +4,7 @@ using Torchwright.Runtime.Blocks;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using static Torchwright.Tests.AttentionRuns;
 
 namespace Torchwright.Runtime.Tests.Blocks;
 
@@ -41,7 +42,7 @@ public class CausalBlockPrecisionTests(ITestOutputHelper output)
         var names = new[] { "output", "query gradient", "key gradient", "value gradient" };
         for (var j = 0; j < names.Length; j++)
         {
-            var (blockError, autocastError) = (Error(blocks[j], exact[j]), Error(autocast[j], exact[j]));
+            var (blockError, autocastError) = (RelativeError(blocks[j], exact[j]), RelativeError(autocast[j], exact[j]));
             output.WriteLine($"{names[j]}: |bf16 − fp32| / |fp32|: blocks {blockError:G3}, autocast {autocastError:G3}");
             Assert.True(blockError <= 1.25 * autocastError, $"the blocks' {names[j]} is {blockError:G3} off fp32 against autocast's {autocastError:G3}");
         }
@@ -58,6 +59,4 @@ public class CausalBlockPrecisionTests(ITestOutputHelper output)
 
     private static Tensor Leaf(Tensor value, ScalarType type) => value.to(type).detach().requires_grad_();
 
-    // Relative error over all values (Frobenius norms): a rounding slip that a largest difference hides shows here.
-    private static float Error(Tensor low, Tensor exact) => (low.to(ScalarType.Float32) - exact).norm().item<float>() / exact.norm().item<float>();
 }

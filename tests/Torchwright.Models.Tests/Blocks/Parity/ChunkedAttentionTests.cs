@@ -6,6 +6,7 @@ using Torchwright.Runtime.Blocks;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using static Torchwright.Tests.AttentionRuns;
 
 namespace Torchwright.Models.Tests.Blocks.Parity;
 
@@ -130,14 +131,14 @@ public class ChunkedAttentionTests(ITestOutputHelper output)
         var (exactValues, blockValues, explicitValues, flashValues) = (Values(exact), Values(results[1]), Values(results[2]), Values(results[3]));
         for (var j = 0; j < names.Length; j++)
         {
-            var (blockError, explicitError, flashError) = (Error(blockValues[j], exactValues[j]), Error(explicitValues[j], exactValues[j]), Error(flashValues[j], exactValues[j]));
+            var blockError = RelativeError(blockValues[j], exactValues[j]);
+            var explicitError = RelativeError(explicitValues[j], exactValues[j]);
+            var flashError = RelativeError(flashValues[j], exactValues[j]);
             output.WriteLine($"{names[j]}: |bf16 − fp32| / |fp32|: blocks {blockError:G3}, explicit scores {explicitError:G3}, flash {flashError:G3}");
             Assert.True(blockError <= 1.25 * explicitError, $"the blocks' {names[j]} is {blockError:G3} off fp32 against {explicitError:G3} for explicit scores");
         }
     }
 
-    // Relative error over all values (Frobenius norms): a rounding slip that a largest difference hides shows here.
-    private static float Error(Tensor low, Tensor exact) => (low.to(ScalarType.Float32) - exact).norm().item<float>() / exact.norm().item<float>();
 
     private void Compare(AttentionOptions options, Tensor? padding, Tensor? bias)
     {
