@@ -58,5 +58,4 @@ public class CausalBlockPrecisionTests(ITestOutputHelper output)
     }
 
     private static Tensor Leaf(Tensor value, ScalarType type) => value.to(type).detach().requires_grad_();
-
 }

@@ -139,7 +139,6 @@ public class ChunkedAttentionTests(ITestOutputHelper output)
         }
     }
 
-
     private void Compare(AttentionOptions options, Tensor? padding, Tensor? bias)
     {
         manual_seed(3);
