@@ -17,7 +17,7 @@ internal static unsafe class OneDnnInnerProduct
     private const string Symbol = "aoti_torch_cpu__linear_pointwise";
 
     // Its C signature: (X, W, B*, attr, scalars, scalars_len, algorithm*, ret0*) → error code; B, algorithm nullable.
-    private static readonly Lazy<IntPtr> Entry = new(() => LibTorchLibrary.TryGetExport(Symbol, out var address) ? address : IntPtr.Zero);
+    private static readonly Lazy<IntPtr> Entry = new(() => LibTorchLibrary.ExportOrZero(Symbol));
 
     private static readonly IntPtr NoPostOp = Marshal.StringToHGlobalAnsi("none"); // for the life of the process
 

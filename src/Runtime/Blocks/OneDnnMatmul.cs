@@ -25,7 +25,7 @@ internal static unsafe class OneDnnMatmul
     private const ulong CheckSeed = 4093;
     private const double Tolerance = 1e-4; // relative to the largest |value|: right answers differ by about 1e-6
 
-    private static readonly Lazy<IntPtr> Entry = new(() => LibTorchLibrary.TryGetExport(Symbol, out var address) ? address : IntPtr.Zero);
+    private static readonly Lazy<IntPtr> Entry = new(() => LibTorchLibrary.ExportOrZero(Symbol));
     private static readonly ConcurrentDictionary<Configuration, bool> Verdicts = new();
 
     /// <summary>Whether this libtorch exports oneDNN's matmul (Linux x64).</summary>

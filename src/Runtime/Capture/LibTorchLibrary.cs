@@ -24,6 +24,10 @@ internal static class LibTorchLibrary
         return Loaded.Value.Unavailable is null && NativeLibrary.TryGetExport(Loaded.Value.Handle, symbol, out address);
     }
 
+    /// <summary>The address of <paramref name="symbol"/>, or <see cref="IntPtr.Zero"/> where <see cref="TryGetExport"/> finds
+    /// none: for entry points resolved once and tested for zero before use.</summary>
+    public static IntPtr ExportOrZero(string symbol) => TryGetExport(symbol, out var address) ? address : IntPtr.Zero;
+
     private static (IntPtr, string?) Load()
     {
         // TorchSharp has loaded libtorch once a tensor exists; loading it by name again returns that copy.

@@ -81,5 +81,5 @@ internal sealed unsafe class FusedAdamWKernel : IDisposable
 
     private static TensorList One(Tensor tensor) => new(tensor.Handle, 1);
 
-    private static IntPtr Resolve() => Capture.LibTorchLibrary.TryGetExport(Symbol, out var address) ? address : IntPtr.Zero;
+    private static IntPtr Resolve() => Capture.LibTorchLibrary.ExportOrZero(Symbol);
 }

@@ -14,7 +14,7 @@ internal static unsafe class SoftmaxBackward
 {
     private const string Symbol = "_ZN2at4_ops26_softmax_backward_data_out4callERKNS_6TensorES4_lN3c1010ScalarTypeERS2_";
 
-    private static readonly Lazy<IntPtr> Entry = new(() => LibTorchLibrary.TryGetExport(Symbol, out var address) ? address : IntPtr.Zero);
+    private static readonly Lazy<IntPtr> Entry = new(() => LibTorchLibrary.ExportOrZero(Symbol));
 
     /// <summary>Whether this libtorch exports the kernel (Linux x64); elsewhere <see cref="InPlace"/> computes the formula
     /// with TorchSharp's operators, in fp32.</summary>
