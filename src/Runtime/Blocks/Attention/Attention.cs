@@ -135,6 +135,12 @@ public sealed class Attention : nn.Module, IForwardPathAware
             var plainCausal = Options.Causal && Options.Prefix is null && Options.Window is null && padding is null && queryGroups is null
                 && bias is null && length == keyLength;
             var noDropout = !(training && Options.Dropout > 0);
+            using var keyLists = Path == ForwardPath.Fused ? GroupedKeysAttention.Table(Options, batch, keyLength, padding, bias, queryGroups, keyGroups) : null;
+            if (keyLists is not null)
+            {
+                using var gathered = GroupedKeysAttention.Run(Options, typedQuery, typedKey, value, keyLists, training);
+                return Merge(gathered, batch, length);
+            }
             var causalBlocks = Path == ForwardPath.Fused && noDropout && AttentionKernels.PrefersCausalBlocks(Options, typedQuery, typedKey, value, plainCausal);
             var explicitScores = Path == ForwardPath.Fused && !causalBlocks && AttentionKernels.PrefersExplicit(typedQuery, typedKey, value);
             var chunked = causalBlocks || (Path == ForwardPath.Fused && !explicitScores && noDropout
@@ -146,9 +152,15 @@ public sealed class Attention : nn.Module, IForwardPathAware
                 : chunked ? AttentionKernels.Chunked(Options, typedQuery, typedKey, value, plan, bias, plainCausal)
                 : AttentionKernels.Fused(Options, typedQuery, typedKey, value, plan, bias, training);
             plan.Dispose();
-            using var merged = attended.transpose(1, 2).reshape(batch, length, Options.QueryHeads * Options.HeadWidth);
-            return proj.forward(merged);
+            return Merge(attended, batch, length);
         }
+    }
+
+    // [B, H, T, hd] → [B, T, H·hd], then the output projection.
+    private Tensor Merge(Tensor attended, long batch, long length)
+    {
+        using var merged = attended.transpose(1, 2).reshape(batch, length, Options.QueryHeads * Options.HeadWidth);
+        return proj.forward(merged);
     }
 
     // One GEMM for all projections; q, k and v are views of its output.

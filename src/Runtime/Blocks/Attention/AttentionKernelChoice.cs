@@ -20,6 +20,11 @@ public enum AttentionKernel
     /// (chosen automatically past 32 MB of scores for inference in bf16/fp16, and for plain causal fp32 and bf16
     /// attention with gradients too); forced, it also records gradients, without dropout.</summary>
     ChunkedScores,
+
+    /// <summary>Block-diagonal attention (query and key groups given) over each query's own group's keys only, gathered
+    /// into short lists instead of masked out of all keys (chosen automatically on the CPU when no query sees more than a
+    /// quarter of the keys; not with causal, prefix or window masks, a score bias or softmax1, where the automatic choice runs).</summary>
+    GroupedKeys,
 }
 
 /// <summary>

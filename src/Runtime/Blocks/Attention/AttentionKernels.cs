@@ -174,7 +174,7 @@ internal static class AttentionKernels
         switch (AttentionKernelChoice.Current)
         {
             case AttentionKernel.ChunkedScores: return true;
-            case not AttentionKernel.Automatic: return false;
+            case not (AttentionKernel.Automatic or AttentionKernel.GroupedKeys): return false;
         }
         if (value.dtype is not (ScalarType.BFloat16 or ScalarType.Float16) && !(value.dtype == ScalarType.Float32 && plainCausal))
         {
@@ -203,7 +203,7 @@ internal static class AttentionKernels
     /// <param name="plainCausal">Causal masking and nothing else, over a whole sequence.</param>
     public static bool PrefersCausalBlocks(AttentionOptions options, Tensor query, Tensor key, Tensor value, bool plainCausal)
     {
-        if (AttentionKernelChoice.Current != AttentionKernel.Automatic || !plainCausal || options.Softmax1
+        if (AttentionKernelChoice.Current is not (AttentionKernel.Automatic or AttentionKernel.GroupedKeys) || !plainCausal || options.Softmax1
             || value.dtype != ScalarType.Float32 || !RecordsGradient(query, key, value))
         {
             return false;

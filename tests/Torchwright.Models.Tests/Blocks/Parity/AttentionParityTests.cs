@@ -128,6 +128,30 @@ public class AttentionParityTests
     }
 
     [Fact]
+    public void Block_diagonal_cross_attention_with_scattered_groups_shared_keys_qk_norm_padding_and_blind_queries()
+    {
+        // Groups need not be runs; a word whose bytes are all padded (query 1 of row 0), a group with no bytes (7) and a
+        // padded word slot (−1) see nothing and give zeros.
+        var queryGroups = tensor(new long[] { 2, 0, 1, 7, -1, 2, 0, 1, 1, 2, 2, -1 }).view(B, T);
+        var keyGroups = tensor(new long[] { 1, 0, 2, 1, 0, 2, 0, 2, 1, 1 }).view(B, S);
+        var padding = tensor(new[] { true, false, true, true, false, true, true, true, false, true }).view(B, S);
+        var bytePositions = tensor(new long[] { 0, 1, 2, 3, 4, 0, 1, 2, 3, 4 }).view(B, S);
+        var options = new AttentionOptions { Dim = D, Heads = 4, KvHeads = 2, MemoryDim = 12, QkNorm = true, Rope = true, Scaled = false };
+        Check(options, new[] { Input(17, B, T, D), Input(18, B, S, 12), bytePositions, padding, queryGroups, keyGroups },
+            (a, i) => a.forward(i[0], i[1], keyPositions: i[2], padding: i[3], queryGroups: i[4], keyGroups: i[5]),
+            (o, w, i) => IndependentAttention.Run(o, w, i[0], i[1], keyPositions: i[2], padding: i[3], queryGroups: i[4], keyGroups: i[5]));
+    }
+
+    [Fact]
+    public void Block_diagonal_self_attention_groups_shared_by_every_row()
+    {
+        var groups = tensor(new long[] { 0, 1, 0, 1, 2, 2 }).view(1, T);
+        Check(new AttentionOptions { Dim = D, Heads = 2 }, new[] { Input(19, B, T, D), groups },
+            (a, i) => a.forward(i[0], queryGroups: i[1], keyGroups: i[1]),
+            (o, w, i) => IndependentAttention.Run(o, w, i[0], queryGroups: i[1].expand(B, T), keyGroups: i[1].expand(B, T)));
+    }
+
+    [Fact]
     public void Cross_attention_with_memory_padding_and_bias()
     {
         var padding = tensor(new[] { true, true, true, false, false, true, true, true, true, true }).view(B, S);
