@@ -21,9 +21,9 @@ public enum AttentionKernel
     /// attention with gradients too); forced, it also records gradients, without dropout.</summary>
     ChunkedScores,
 
-    /// <summary>Block-diagonal attention (query and key groups given) over each query's own group's keys only, gathered
-    /// into short lists instead of masked out of all keys (chosen automatically on the CPU when no query sees more than a
-    /// quarter of the keys; not with causal, prefix or window masks, a score bias or softmax1, where the automatic choice runs).</summary>
+    /// <summary>Block-diagonal attention (query and key groups given) over the pairs of a query and a key of the same group
+    /// only, instead of all keys behind a mask (chosen automatically on the CPU while the pairs times the head width stay
+    /// within the B·T·S scores; not with causal, prefix or window masks, a score bias or softmax1, where the automatic choice runs).</summary>
     GroupedKeys,
 }
 

@@ -5,31 +5,35 @@ using static TorchSharp.torch;
 namespace Torchwright.Runtime.Blocks;
 
 /// <summary>
-/// For block-diagonal attention, the keys each query may see, listed: row b's query t sees the keys
-/// <c>Index[b, t, 0…Width−1]</c> (flat rows of a <c>[B·S, ·]</c> key matrix) where <c>Hidden</c> is 0, and none where it is −∞.
+/// For block-diagonal attention, every (query, key) pair that may attend, listed: pair p joins flat query row
+/// <c>Queries[p]</c> (of <c>[B·T, ·]</c>) and flat key row <c>Keys[p]</c> (of <c>[B·S, ·]</c>), and takes slot <c>Slots[p]</c>
+/// of a <c>[B·T, Width]</c> layout in which each query's pairs are consecutive (to find each query's largest score).
 /// Built on the host from the groups' values, so only for CPU tensors: reading them costs no device synchronisation.
 /// </summary>
 internal sealed class KeyGroupTable : IDisposable
 {
-    private KeyGroupTable(Tensor index, Tensor hidden, Tensor? sees, long width)
+    private KeyGroupTable(Tensor queries, Tensor keys, Tensor slots, long width)
     {
-        Index = index;
-        Hidden = hidden;
-        Sees = sees;
+        Queries = queries;
+        Keys = keys;
+        Slots = slots;
         Width = width;
     }
 
-    /// <summary>Flat key rows, <c>[B, T, Width]</c> int64; unused slots point at the row's first key.</summary>
-    public Tensor Index { get; }
+    /// <summary>Flat query row of each pair, <c>[P]</c> int64.</summary>
+    public Tensor Queries { get; }
 
-    /// <summary>Additive mask of the slots, <c>[B, 1, T, 1, Width]</c> fp32: 0 for a key, −∞ for an unused slot (all 0 for a query that sees no key).</summary>
-    public Tensor Hidden { get; }
+    /// <summary>Flat key row of each pair, <c>[P]</c> int64.</summary>
+    public Tensor Keys { get; }
 
-    /// <summary>1 for queries that see at least one key, 0 for the others, <c>[B, 1, T, 1, 1]</c> fp32; null when every query sees one.</summary>
-    public Tensor? Sees { get; }
+    /// <summary>Slot of each pair in the <c>[B·T·Width]</c> softmax layout, <c>[P]</c> int64.</summary>
+    public Tensor Slots { get; }
 
-    /// <summary>The most keys any query sees.</summary>
+    /// <summary>The most pairs any query has (at least 1).</summary>
     public long Width { get; }
+
+    /// <summary>Number of pairs.</summary>
+    public long Pairs => Queries.shape[0];
 
     /// <summary>Lists, per row and query, the keys of the same group that padding leaves visible.</summary>
     /// <param name="batch">Rows B.</param>
@@ -44,11 +48,10 @@ internal sealed class KeyGroupTable : IDisposable
         var realRows = padding is null ? null : HostRows<bool>(padding, ScalarType.Bool);
 
         var visible = new List<int>?[batch * length];
-        long width = 0;
-        var keysOf = new Dictionary<long, List<int>>();
+        long width = 1, pairs = 0;
         for (long b = 0; b < batch; b++)
         {
-            keysOf.Clear();
+            var keysOf = new Dictionary<long, List<int>>();
             var keys = Row(keyRows, b, keyLength);
             var real = realRows is null ? default : Row(realRows, b, keyLength);
             for (var s = 0; s < keys.Length; s++)
@@ -66,40 +69,37 @@ internal sealed class KeyGroupTable : IDisposable
             var queries = Row(queryRows, b, length);
             for (var t = 0; t < queries.Length; t++)
             {
-                var seen = keysOf.TryGetValue(queries[t], out var list) ? list : null;
+                var seen = keysOf.GetValueOrDefault(queries[t]);
                 visible[b * length + t] = seen;
                 width = Math.Max(width, seen?.Count ?? 0);
+                pairs += seen?.Count ?? 0;
             }
         }
-        return Fill(batch, length, keyLength, visible, Math.Max(width, 1));
+        return Fill(length, keyLength, visible, width, pairs);
     }
 
-    private static KeyGroupTable Fill(long batch, long length, long keyLength, List<int>?[] visible, long width)
+    private static KeyGroupTable Fill(long length, long keyLength, List<int>?[] visible, long width, long pairs)
     {
-        var index = new long[batch * length * width];
-        var hidden = new float[index.Length];
-        var sees = new float[batch * length];
-        var blind = false;
+        var queries = new long[pairs];
+        var keys = new long[pairs];
+        var slots = new long[pairs];
+        long pair = 0;
         for (long query = 0; query < visible.Length; query++)
         {
-            var rowStart = query / length * keyLength;
-            var keys = visible[query];
-            sees[query] = keys is null ? 0f : 1f;
-            blind |= keys is null;
-            for (long slot = 0; slot < width; slot++)
+            var seen = visible[query];
+            if (seen is null)
             {
-                var at = query * width + slot;
-                var used = keys is not null && slot < keys.Count;
-                index[at] = rowStart + (used ? keys![(int)slot] : 0);
-                // A query that sees nothing keeps finite scores over its placeholder slots; its output is zeroed after.
-                hidden[at] = used || keys is null ? 0f : float.NegativeInfinity;
+                continue;
+            }
+            var rowStart = query / length * keyLength;
+            for (var rank = 0; rank < seen.Count; rank++, pair++)
+            {
+                queries[pair] = query;
+                keys[pair] = rowStart + seen[rank];
+                slots[pair] = query * width + rank;
             }
         }
-        return new KeyGroupTable(
-            tensor(index, new[] { batch, length, width }),
-            tensor(hidden, new[] { batch, 1, length, 1, width }),
-            blind ? tensor(sees, new[] { batch, 1, length, 1, 1 }) : null,
-            width);
+        return new KeyGroupTable(tensor(queries), tensor(keys), tensor(slots), width);
     }
 
     private static T[] HostRows<T>(Tensor tensor, ScalarType type) where T : unmanaged
@@ -115,8 +115,8 @@ internal sealed class KeyGroupTable : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        Index.Dispose();
-        Hidden.Dispose();
-        Sees?.Dispose();
+        Queries.Dispose();
+        Keys.Dispose();
+        Slots.Dispose();
     }
 }

@@ -10,9 +10,9 @@ using static Torchwright.Tests.AttentionRuns;
 namespace Torchwright.Models.Tests.Blocks.Parity;
 
 /// <summary>
-/// Block-diagonal attention whose groups are short next to all keys (HAT's pooling: each word's query over that word's
-/// bytes) runs gathered, over each query's own keys only: bit for bit what forcing that kernel gives, and the masked
-/// explicit kernel's outputs and gradients. Groups that hold most keys keep the masked kernel.
+/// Block-diagonal attention with one query per group (HAT's pooling: each word's query over that word's bytes) runs
+/// over the (query, key) pairs of each group only: bit for bit what forcing that kernel gives, and the masked explicit
+/// kernel's outputs and gradients. Groups shared by many queries, whose pairs outnumber the masked scores, keep the masked kernel.
 /// </summary>
 public class GroupedKeysAttentionTests(ITestOutputHelper output)
 {
@@ -40,14 +40,56 @@ public class GroupedKeysAttentionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_group_holding_most_keys_keeps_the_masked_kernel()
+    public void A_long_word_still_runs_gathered()
     {
         using var scope = NewDisposeScope();
         var byteWords = zeros(Batch, Bytes, ScalarType.Int64);
-        byteWords.narrow(1, 200, 40).copy_(arange(1, 41).unsqueeze(0)); // word 0 has 200 bytes, words 1…40 one each
+        byteWords.narrow(1, 200, 40).copy_(arange(1, 41).unsqueeze(0)); // word 0 has 200 bytes, words 1…40 one each, 41…47 none
         var wordGroups = arange(Words).unsqueeze(0).expand(Batch, Words).clone();
-        var runs = Run(wordGroups, byteWords, AttentionKernel.Automatic, AttentionKernel.ExplicitScores);
-        Assert.True(runs[0].Output.eq(runs[1].Output).all().item<bool>(), "a group of 200 of 240 keys did not keep the masked kernel");
+        var runs = Run(wordGroups, byteWords, AttentionKernel.Automatic, AttentionKernel.GroupedKeys, AttentionKernel.ExplicitScores);
+        Assert.True(runs[0].Output.eq(runs[1].Output).all().item<bool>(), "one query over 200 of 240 keys did not run the gathered kernel");
+        var difference = (runs[1].Output - runs[2].Output).abs().max().item<float>();
+        Assert.True(difference < 1e-5, $"gathered and masked outputs differ by {difference:G3}");
+    }
+
+    [Fact]
+    public void Groups_shared_by_many_queries_keep_the_masked_kernel()
+    {
+        using var scope = NewDisposeScope();
+        // Four groups of 12 queries and 60 keys: 2·4·12·60 pairs times head width 16 is 4x the 2·48·240 masked scores.
+        var byteWords = arange(Bytes).div(60, rounding_mode: RoundingMode.floor).unsqueeze(0).expand(Batch, Bytes).clone();
+        var wordGroups = arange(Words).div(12, rounding_mode: RoundingMode.floor).unsqueeze(0).expand(Batch, Words).clone();
+        var runs = Run(wordGroups, byteWords, AttentionKernel.Automatic, AttentionKernel.ExplicitScores, AttentionKernel.GroupedKeys);
+        Assert.True(runs[0].Output.eq(runs[1].Output).all().item<bool>(), "groups shared by 12 queries did not keep the masked kernel");
+        var difference = (runs[2].Output - runs[1].Output).abs().max().item<float>();
+        Assert.True(difference < 1e-5, $"forced gathered and masked outputs differ by {difference:G3}");
+    }
+
+    [Fact]
+    public void Scores_past_the_exponentials_range_stay_finite()
+    {
+        using var scope = NewDisposeScope();
+        var (wordGroups, byteWords) = Words_of_one_to_nine_bytes();
+        manual_seed(27);
+        using var block = new Attention(new AttentionOptions { Dim = Dim, Heads = 4, MemoryDim = ByteDim });
+        using var _ = no_grad();
+        var (x, memory) = Inputs();
+        x.mul_(1000); // scores in the thousands: exp overflows fp32 unless each query's largest score is taken off first
+        block.kv!.weight!.mul_(10);
+        Tensor Forward(AttentionKernel kernel)
+        {
+            using var choice = AttentionKernelChoice.Use(kernel);
+            return block.forward(x, memory, queryGroups: wordGroups, keyGroups: byteWords);
+        }
+        var queries = block.q!.forward(x).view(Batch, Words, 4, 16);
+        var keys = block.kv!.forward(memory).narrow(-1, 0, 64).view(Batch, Bytes, 4, 16);
+        var largestScore = einsum("bthd,bshd->bhts", queries, keys).abs().max().item<float>() / 4;
+        Assert.True(largestScore > 500, $"the largest score is {largestScore:G3}: exp would not overflow");
+        var gathered = Forward(AttentionKernel.GroupedKeys);
+        var masked = Forward(AttentionKernel.ExplicitScores);
+        Assert.True(gathered.isfinite().all().item<bool>(), "gathered attention overflowed");
+        var difference = (gathered - masked).abs().max().item<float>() / masked.abs().max().item<float>();
+        Assert.True(difference < 1e-5, $"gathered and masked outputs differ by {difference:G3} of the largest value");
     }
 
     [Fact]
