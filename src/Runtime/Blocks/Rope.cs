@@ -19,6 +19,7 @@ internal sealed class Rope
     public long MaxPositions => maxPositions;
     private readonly object gate = new();
     private (Tensor Cos, Tensor Sin)? table;
+    private (Tensor Cos, Tensor Sin, Tensor Half)? wholeTable;
 
     public Rope(long headDim, double theta, long maxPositions)
     {
@@ -41,14 +42,35 @@ internal sealed class Rope
             throw new ArgumentException($"Rotary embedding covers {maxPositions} positions, but the input has {length}.", nameof(x));
         }
         var ids = positions ?? arange(length, device: x.device);
-        var (cos, sin) = Table(x.device);
+        var (cos, sin) = WholeTable(x.device);
         var flat = ids.reshape(-1);
-        var shape = ids.dim() == 1 ? new long[] { 1, 1, length, headDim / 2 } : new long[] { ids.shape[0], 1, length, headDim / 2 };
+        var shape = ids.dim() == 1 ? new long[] { 1, 1, length, headDim } : new long[] { ids.shape[0], 1, length, headDim };
         var c = cos.index_select(0, flat).view(shape).to(x.dtype);
         var s = sin.index_select(0, flat).view(shape).to(x.dtype);
+        // (x₁, x₂) ↦ (x₁c − x₂s, x₂c + x₁s) as x·[c, c] + [x₂, x₁]·[−s, s]: three kernels where the pairwise
+        // formula takes seven (four products, a difference, a sum, the concatenation).
         var halves = x.chunk(2, -1);
-        var rotated = cat(new[] { halves[0] * c - halves[1] * s, halves[1] * c + halves[0] * s }, -1);
+        var swapped = cat(new[] { halves[1], halves[0] }, -1);
+        var rotated = x * c;
+        rotated.addcmul_(swapped, s, 1); // in place on a fresh product, whose backward reads x and c only
         return rotated.MoveToOuterDisposeScope();
+    }
+
+    // The table over whole heads: [cos, cos] and [−sin, sin] per position, [maxPositions, hd].
+    private (Tensor Cos, Tensor Sin) WholeTable(Device device)
+    {
+        var (cos, sin) = Table(device);
+        lock (gate)
+        {
+            if (wholeTable is { } built && ReferenceEquals(built.Half, cos))
+            {
+                return (built.Cos, built.Sin);
+            }
+            using var scope = NewDisposeScope();
+            var whole = (Cos: cat(new[] { cos, cos }, -1).DetachFromDisposeScope(), Sin: cat(new[] { sin.neg(), sin }, -1).DetachFromDisposeScope());
+            wholeTable = (whole.Cos, whole.Sin, cos);
+            return whole;
+        }
     }
 
     // Built once per device (compared by type and index: Device objects compare by reference); a table
