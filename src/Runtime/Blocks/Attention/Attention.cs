@@ -135,7 +135,7 @@ public sealed class Attention : nn.Module, IForwardPathAware
             var plainCausal = Options.Causal && Options.Prefix is null && Options.Window is null && padding is null && queryGroups is null
                 && bias is null && length == keyLength;
             var noDropout = !(training && Options.Dropout > 0);
-            using var keyLists = Path == ForwardPath.Fused ? GroupedKeysAttention.Table(Options, batch, length, keyLength, padding, bias, queryGroups, keyGroups) : null;
+            using var keyLists = Path == ForwardPath.Fused ? GroupedKeysAttention.Table(Options, x, keyLength, padding, bias, queryGroups, keyGroups) : null;
             if (keyLists is not null)
             {
                 using var gathered = GroupedKeysAttention.Run(Options, typedQuery, typedKey, value, keyLists, training);

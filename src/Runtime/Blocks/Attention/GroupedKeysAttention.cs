@@ -13,7 +13,7 @@ namespace Torchwright.Runtime.Blocks;
 internal static class GroupedKeysAttention
 {
     /// <summary>
-    /// The pairs of this call when this kernel should run (null otherwise): groups on the CPU, of an integer type, and no
+    /// The pairs of this call when this kernel should run (null otherwise): inputs and groups on the CPU, groups of an integer type, and no
     /// mask or score term that reaches across groups (causal, prefix or window masks, a score bias, softmax1's extra key).
     /// Automatically only while the pairs times the head width stay within the masked kernel's B·T·S scores: each pair
     /// moves a query's, a key's and a value's head-wide rows, where the masked kernel's cost grows with the scores.
@@ -21,11 +21,13 @@ internal static class GroupedKeysAttention
     /// whole layer): one query per group 2.2x faster; pairs a 64th of all 1.24x, a 32nd 1.09x, a 16th 0.70x, a quarter 0.11x.
     /// <see cref="AttentionKernel.GroupedKeys"/> forces it wherever it applies.
     /// </summary>
-    public static KeyGroupTable? Table(AttentionOptions options, long batch, long length, long keyLength, Tensor? padding, Tensor? bias,
+    public static KeyGroupTable? Table(AttentionOptions options, Tensor x, long keyLength, Tensor? padding, Tensor? bias,
         Tensor? queryGroups, Tensor? keyGroups)
     {
         var choice = AttentionKernelChoice.Current;
+        long batch = x.shape[0], length = x.shape[1];
         if (choice is not (AttentionKernel.Automatic or AttentionKernel.GroupedKeys) || queryGroups is null || keyGroups is null
+            || x.device_type != TorchSharp.DeviceType.CPU
             || options.Causal || options.Prefix is not null || options.Window is not null || options.Softmax1 || bias is not null
             || !OnHost(queryGroups) || !OnHost(keyGroups) || (padding is not null && padding.device_type != TorchSharp.DeviceType.CPU))
         {
@@ -55,10 +57,10 @@ internal static class GroupedKeysAttention
         long batch = query.shape[0], heads = query.shape[1], length = query.shape[2], headWidth = query.shape[3];
         long keyHeads = key.shape[1], keyLength = key.shape[2], shared = heads / keyHeads, pairs = table.Pairs;
         // [B, heads, n, hd] → rows [B·n, heads·hd] → the pairs' rows [P, heads, 1, hd]
-        Tensor Pairs(Tensor x, long n, Tensor rows) => x.transpose(1, 2).reshape(batch * n, x.shape[1] * headWidth).index_select(0, rows)
+        Tensor PairRows(Tensor x, long n, Tensor rows) => x.transpose(1, 2).reshape(batch * n, x.shape[1] * headWidth).index_select(0, rows)
             .view(pairs, x.shape[1], 1, headWidth);
-        var queries = Pairs(query, length, table.Queries).view(pairs, keyHeads, shared, headWidth);
-        var keys = Pairs(key, keyLength, table.Keys);
+        var queries = PairRows(query, length, table.Queries).view(pairs, keyHeads, shared, headWidth);
+        var keys = PairRows(key, keyLength, table.Keys);
         // Scores in fp32 whatever the inputs' type: exact products of low-precision values summed in fp32, as a product
         // kernel accumulates them. Query heads that share a key head read the same key row.
         var wide = (queries.to(ScalarType.Float32) * keys).sum(-1).view(pairs, heads);
@@ -78,7 +80,7 @@ internal static class GroupedKeysAttention
         var sums = zeros(new[] { batch * length, heads }, ScalarType.Float32, wide.device).index_add(0, table.Queries, exponentials, 1);
         var weights = exponentials / sums.index_select(0, table.Queries);
         weights = nn.functional.dropout(weights, options.Dropout, training);
-        var values = Pairs(value, keyLength, table.Keys);
+        var values = PairRows(value, keyLength, table.Keys);
         // Weighted and summed per query in fp32, rounded once to the values' type (as a low-precision product accumulates).
         var weighted = (weights.view(pairs, keyHeads, shared, 1) * values).view(pairs, heads * headWidth);
         // A query without pairs attends to nothing: its row stays zero.
