@@ -68,6 +68,14 @@ public class ExplicitOnOneDnnTests(ITestOutputHelper output)
             flashTail = AttentionKernels.Fused(options, query, key, value, plan, bias: null, training: false).narrow(2, 768, 256);
         }
         Assert.Equal(!onOneDnn, tail.eq(flashTail).all().item<bool>());
+        // Asked for by name, scaled_dot_product_attention runs the masked part too: it never holds the scores.
+        var tailMask = where(allowed.narrow(0, 768, 256).narrow(1, 1, 1023), 0f, (float)Attention.HiddenScore);
+        var sdpaTail = nn.functional.scaled_dot_product_attention(query.narrow(2, 768, 256), key.narrow(2, 1, 1023), value.narrow(2, 1, 1023), tailMask);
+        using (AttentionKernelChoice.Use(AttentionKernel.ScaledDotProduct))
+        {
+            var byName = AttentionKernels.Fused(options, query, key, value, plan, bias: null, training: false).narrow(2, 768, 256);
+            Assert.True(byName.eq(sdpaTail).all().item<bool>(), "a forced scaled_dot_product_attention did not run the flash kernel past the window");
+        }
     }
 
     // [B=2, H=4, T, 64] as a packed projection's strided view, as attention passes them.

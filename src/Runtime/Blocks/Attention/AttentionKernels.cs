@@ -69,7 +69,9 @@ internal static class AttentionKernels
         var (tailQuery, tailKey, tailValue) = (query.narrow(2, window, length - window), key.narrow(2, 1, length - 1), value.narrow(2, 1, length - 1));
         long pairs = query.shape[0] * query.shape[1], rows = length - window, headWidth = query.shape[3];
         Tensor tail;
-        if (dropout == 0 && query.dtype == ScalarType.Float32 && !RecordsGradient(query, key, value)
+        // Not when scaled_dot_product_attention was asked for by name: that choice promises never to hold the scores.
+        if (AttentionKernelChoice.Current is AttentionKernel.Automatic or AttentionKernel.GroupedKeys
+            && dropout == 0 && query.dtype == ScalarType.Float32 && !RecordsGradient(query, key, value)
             && FitExplicit(pairs * rows * (length - 1), recordsGradient: false) && ExplicitOnOneDnn(pairs, rows, length - 1, headWidth))
         {
             var scores = OneDnnProduct(tailQuery * (1.0 / Math.Sqrt(headWidth)), tailKey, transposeRight: true);
