@@ -71,8 +71,7 @@ internal static class AttentionKernels
         Tensor tail;
         // Not when scaled_dot_product_attention was asked for by name: that choice promises never to hold the scores.
         if (AttentionKernelChoice.Current is AttentionKernel.Automatic or AttentionKernel.GroupedKeys
-            && dropout == 0 && query.dtype == ScalarType.Float32 && !RecordsGradient(query, key, value)
-            && FitExplicit(pairs * rows * (length - 1), recordsGradient: false) && ExplicitOnOneDnn(pairs, rows, length - 1, headWidth))
+            && dropout == 0 && FitExplicit(pairs * rows * (length - 1), recordsGradient: false) && ExplicitOnOneDnn(tailQuery, tailKey, tailValue))
         {
             var scores = OneDnnProduct(tailQuery * (1.0 / Math.Sqrt(headWidth)), tailKey, transposeRight: true);
             scores.add_(tailMask!);
@@ -141,8 +140,7 @@ internal static class AttentionKernels
             // (bf16, B=8, H=4, T=128, head width 64: 1.33 ms against 1.16 ms for the kernel, copies included).
             (query, key, value) = (query.contiguous(), key.contiguous(), value.contiguous());
         }
-        var oneDnn = query.dtype == ScalarType.Float32 && !RecordsGradient(query, key, value)
-            && ExplicitOnOneDnn(query.shape[0] * query.shape[1], query.shape[2], key.shape[2], options.HeadWidth);
+        var oneDnn = ExplicitOnOneDnn(query, key, value);
         var scores = oneDnn ? OneDnnProduct(query, key, transposeRight: true) : query.matmul(key.transpose(-2, -1));
         if (options.Scaled && !scaleQueries)
         {
@@ -170,8 +168,10 @@ internal static class AttentionKernels
     // Copies alone (MKL on contiguous operands) gained at most 1.09x.
     private const long OneDnnExplicitMultiplyAdds = 8L << 20;
 
-    private static bool ExplicitOnOneDnn(long pairs, long length, long keyLength, long headWidth) =>
-        OneDnnMatmul.Available && get_num_threads() > 1 && pairs * length * keyLength * headWidth >= OneDnnExplicitMultiplyAdds;
+    // Whether explicit scores of these [B,H,T,hd] queries over [B,H,S,hd] keys multiply on oneDNN: fp32 without gradients, large enough.
+    private static bool ExplicitOnOneDnn(Tensor query, Tensor key, Tensor value) =>
+        query.dtype == ScalarType.Float32 && !RecordsGradient(query, key, value) && OneDnnMatmul.Available && get_num_threads() > 1
+        && query.shape[0] * query.shape[1] * query.shape[2] * key.shape[2] * query.shape[3] >= OneDnnExplicitMultiplyAdds;
 
     // [B, H, m, k] × [B, H, k, n] (or × [B, H, n, k]ᵀ) as one batched product of contiguous operands on oneDNN.
     private static Tensor OneDnnProduct(Tensor left, Tensor right, bool transposeRight)
