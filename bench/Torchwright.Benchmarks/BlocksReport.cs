@@ -20,6 +20,7 @@ public sealed record BlocksReport(
     IReadOnlyDictionary<string, RooflineResult> Rooflines,
     int ErrorRows,
     IReadOnlyList<CaseResult> Cases,
+    IReadOnlyList<ProductCeilingResult> ProductCeilings,
     IReadOnlyList<string> SkippedInQuick,
     MemoryReport? Memory)
 {
@@ -59,7 +60,28 @@ public static class ReportText
         return text.ToString();
     }
 
-    public static string SummaryLine(IReadOnlyList<CaseResult> rows, MemoryReport? memory, bool quick)
+    public static string CeilingTable(IReadOnlyList<ProductCeilingResult> rows)
+    {
+        var text = new StringBuilder();
+        if (rows.Count == 0)
+        {
+            return "";
+        }
+        text.AppendLine();
+        text.AppendLine("forward products alone (no norm, softmax, activation, residual or copy):");
+        text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-6} {1,12} {2,12} {3,7} {4,10} {5,10} {6,12} {7,12} {8,14}",
+            "size", "fp32 ms", "bf16 ms", "ratio", "fp32 roof%", "bf16 roof%", "fp32 rest ms", "bf16 rest ms", "rest at 2x ms"));
+        foreach (var r in rows)
+        {
+            text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-6} {1,12} {2,12} {3,7} {4,10} {5,10} {6,12} {7,12} {8,14}",
+                r.Size, F(r.Fp32ProductsMs, "F2"), F(r.Bf16ProductsMs, "F2"), F(r.ProductsRatio, "F2") + "x",
+                F(r.Fp32ProductsRooflineFraction * 100, "F1") + "%", F(r.Bf16ProductsRooflineFraction * 100, "F1") + "%",
+                F(r.Fp32OtherMs, "F2"), F(r.Bf16OtherMs, "F2"), F(r.Bf16OtherMsAt2x, "F2")));
+        }
+        return text.ToString();
+    }
+
+    public static string SummaryLine(IReadOnlyList<CaseResult> rows, IReadOnlyList<ProductCeilingResult> ceilings, MemoryReport? memory, bool quick)
     {
         string ratios(string name, string mode) => string.Join(" ", rows
             .Where(r => r.Name == name && r.Mode == mode && r.Ratio is not null)
@@ -75,6 +97,11 @@ public static class ReportText
         if (large?.RooflineFraction is { } fraction)
         {
             parts.Add($"large forward {fraction * 100:F0}% of fp32 roofline");
+        }
+        if (ceilings.Count > 0)
+        {
+            parts.Add("products alone " + string.Join(" ", ceilings.Select(c =>
+                $"{c.Size} {c.ProductsRatio:F2}x bf16/fp32, fp32 at {c.Fp32ProductsRooflineFraction * 100:F0}% of roofline")));
         }
         parts.Add($"targets met {targets.Count(r => r.TargetMet == true)}/{targets.Count}");
         if (memory is not null)
