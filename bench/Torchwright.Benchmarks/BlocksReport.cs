@@ -48,14 +48,14 @@ public static class ReportText
     public static string Table(IReadOnlyList<CaseResult> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,7} {10,8} {11,7} {12,9} {13,9} {14,-8}",
-            "case", "size", "mode", "prec", "baseline", "base ms", "cand ms", "ratio", "paired", "ceiling", "GFLOP/s", "roof%", "max|Δ|", "rel Δ", "target"));
+        text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,7} {10,8} {11,7} {12,9} {13,9} {14,6} {15,-8}",
+            "case", "size", "mode", "prec", "baseline", "base ms", "cand ms", "ratio", "paired", "ceiling", "GFLOP/s", "roof%", "max|Δ|", "rel Δ", "spread", "target"));
         foreach (var r in rows)
         {
-            text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,7} {10,8} {11,7} {12,9} {13,9} {14,-8}",
+            text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-34} {1,-6} {2,-10} {3,-4} {4,-22} {5,10} {6,10} {7,7} {8,7} {9,7} {10,8} {11,7} {12,9} {13,9} {14,6} {15,-8}",
                 r.Name, r.Size, r.Mode, r.Precision, r.Baseline, F(r.BaselineMedianMs, "F3"), F(r.CandidateMedianMs, "F3"),
                 F(r.Ratio, "F2") + "x", r.PairedRatio is null ? "-" : F(r.PairedRatio, "F2") + "x", F(r.RatioCeiling, "F2") + "x", F(r.Gflops, "F1"), F(r.RooflineFraction * 100, "F1") + "%",
-                F(r.MaxAbsErrorVsFp32, "G2"), F(r.RelErrorVsFp32, "G2"), Target(r)));
+                F(r.MaxAbsErrorVsFp32, "G2"), F(r.RelErrorVsFp32, "G2"), F(r.Spread, "F2"), Target(r)));
         }
         return text.ToString();
     }
@@ -104,6 +104,13 @@ public static class ReportText
                 $"{c.Size} {c.ProductsRatio:F2}x bf16/fp32, fp32 at {c.Fp32ProductsRooflineFraction * 100:F0}% of roofline")));
         }
         parts.Add($"targets met {targets.Count(r => r.TargetMet == true)}/{targets.Count}");
+        var unsteady = targets.Where(r => r.Spread > BlockIterations.UnsteadySpread).ToList();
+        if (unsteady.Count > 0)
+        {
+            // A verdict resting on a block whose iterations drifted apart is named, so it is not read as the code's.
+            parts.Add($"unsteady blocks under {unsteady.Count} judged case(s) (iterations over {BlockIterations.UnsteadySpread:0.0#}x apart): " +
+                string.Join(", ", unsteady.Select(r => $"{r.Name} {r.Size} {r.Mode} {r.Spread:F2}x ({(r.TargetMet == true ? "met" : "missed")})")));
+        }
         if (memory is not null)
         {
             parts.Add($"memory {(memory.Passed ? "ok" : "FAILED")} ({memory.Iterations} forwards, RSS {memory.RssGrowthPercent:+0.00;-0.00}%)");

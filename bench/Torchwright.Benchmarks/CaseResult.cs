@@ -9,7 +9,9 @@ namespace Torchwright.Benchmarks;
 /// ratio timed in alternating rounds (<see cref="PairedRatios"/>; small and medium only); targets are judged on the
 /// BenchmarkDotNet medians. <c>BaselineReplayThreads</c> and <c>CandidateReplayThreads</c> say on how many threads a
 /// contender's capture plans replayed in its BenchmarkDotNet block (<see cref="BenchModel.ReplayThreads"/>; null for
-/// contenders without plans, and out of process).
+/// contenders without plans, and out of process). <c>BaselineIterationsMs</c> and <c>CandidateIterationsMs</c> are
+/// each BenchmarkDotNet block's measured iterations, <c>BaselineSpread</c> and <c>CandidateSpread</c> their slowest over
+/// their fastest (<see cref="BlockIterations"/>).
 /// </summary>
 public sealed record CaseResult(
     string Name,
@@ -37,11 +39,19 @@ public sealed record CaseResult(
     bool TargetMoreAccurateThanBaseline,
     bool? TargetMet,
     string? BaselineReplayThreads,
-    string? CandidateReplayThreads)
+    string? CandidateReplayThreads,
+    IReadOnlyList<double>? BaselineIterationsMs,
+    IReadOnlyList<double>? CandidateIterationsMs,
+    double? BaselineSpread,
+    double? CandidateSpread)
 {
+    /// <summary>The larger of the two blocks' spreads.</summary>
+    public double? Spread => BaselineSpread is null && CandidateSpread is null ? null : System.Math.Max(BaselineSpread ?? 0, CandidateSpread ?? 0);
+
     public static CaseResult From(
         BenchCase c,
         IReadOnlyDictionary<string, double> mediansMs,
+        IReadOnlyDictionary<string, double[]> iterationsMs,
         IReadOnlyDictionary<(string Baseline, string Candidate), double> pairedRatios,
         IReadOnlyDictionary<(string, string), NumericError> errors,
         IReadOnlyDictionary<string, double> rooflines,
@@ -72,6 +82,8 @@ public sealed record CaseResult(
             baseline, candidate, ratio, paired, ceiling, gflops, roofline, fraction, baselineGflops,
             candidateError?.MaxAbs, candidateError?.Relative, baselineError?.MaxAbs, baselineError?.Relative,
             c.TargetRatio, c.TargetRooflineFraction, c.MaxRelativeError, c.MoreAccurateThanBaseline, met,
-            replayThreads.GetValueOrDefault(c.BaselineRun.Key), replayThreads.GetValueOrDefault(c.CandidateRun.Key));
+            replayThreads.GetValueOrDefault(c.BaselineRun.Key), replayThreads.GetValueOrDefault(c.CandidateRun.Key),
+            iterationsMs.GetValueOrDefault(c.BaselineRun.Key), iterationsMs.GetValueOrDefault(c.CandidateRun.Key),
+            BlockIterations.Spread(iterationsMs.GetValueOrDefault(c.BaselineRun.Key)), BlockIterations.Spread(iterationsMs.GetValueOrDefault(c.CandidateRun.Key)));
     }
 }

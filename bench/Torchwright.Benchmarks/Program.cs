@@ -45,6 +45,7 @@ public static class Program
         var medians = summary.Reports
             .Where(r => r.ResultStatistics is not null)
             .ToDictionary(r => (string)r.BenchmarkCase.Parameters[nameof(ModelBenchmarks.RunKey)], r => r.ResultStatistics!.Median / 1e6);
+        var iterations = BlockIterations.From(summary);
 
         // Measured again after the models, best of both: on a shared machine one measurement may catch a busy moment.
         var after = MeasureRooflines(options);
@@ -59,7 +60,7 @@ public static class Program
         var productTimes = ProductCeiling.Measure(CeilingSizes(cases), options.Quick);
 
         var best = rooflines.ToDictionary(r => r.Key, r => r.Value.BestGflops);
-        var results = cases.Select(c => CaseResult.From(c, medians, paired, errors, best, ModelBenchmarks.ReplayThreadsByRun)).ToList();
+        var results = cases.Select(c => CaseResult.From(c, medians, iterations, paired, errors, best, ModelBenchmarks.ReplayThreadsByRun)).ToList();
         var ceilings = productTimes.Select(t => ProductCeilingResult.From(t, medians, best)).ToList();
         Console.WriteLine();
         Console.Write(ReportText.Table(results));
