@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 
 namespace Torchwright.Bench;
 
@@ -26,8 +28,36 @@ public static class PairedTiming
             var second = Time(baselineFirst ? candidate : baseline, calls);
             ratios[round] = baselineFirst ? first / second : second / first;
         }
-        Array.Sort(ratios);
-        return rounds % 2 == 1 ? ratios[rounds / 2] : (ratios[rounds / 2 - 1] + ratios[rounds / 2]) / 2;
+        return Median(ratios);
+    }
+
+    /// <summary>The median per-call time in milliseconds of each of <paramref name="sides"/> over <paramref name="rounds"/>
+    /// rounds in which each runs <paramref name="calls"/> calls, the order rotating by one every round; all sides run
+    /// once untimed first.</summary>
+    public static double[] MedianTimes(IReadOnlyList<Action> sides, int rounds, int calls)
+    {
+        ArgumentNullException.ThrowIfNull(sides);
+        foreach (var side in sides)
+        {
+            side();
+        }
+        var times = sides.Select(_ => new double[rounds]).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var turn = 0; turn < sides.Count; turn++)
+            {
+                var index = (turn + round) % sides.Count;
+                times[index][round] = Time(sides[index], calls) / calls;
+            }
+        }
+        return times.Select(Median).ToArray();
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static double Time(Action work, int calls)

@@ -6,8 +6,9 @@ using BenchmarkDotNet.Reports;
 namespace Torchwright.Benchmarks;
 
 /// <summary>
-/// Each BenchmarkDotNet block's measured iterations, in milliseconds per call, by run key. A block whose iterations
-/// drift apart — a slow period of the shared machine beginning inside it — can then be told from one that is slower
+/// Each BenchmarkDotNet block's measured iterations as measured (before its overhead is subtracted and its upper
+/// outliers are dropped for the statistics), in milliseconds per call, by run key. A block whose iterations
+/// drift apart — as when a slow period of the shared machine begins inside it — can be told from one that is slower
 /// throughout (the medium training step of one full run: 183–189 ms for four iterations, then 212–244).
 /// </summary>
 public static class BlockIterations
@@ -20,7 +21,7 @@ public static class BlockIterations
         .ToDictionary(
             r => (string)r.BenchmarkCase.Parameters[nameof(ModelBenchmarks.RunKey)],
             r => r.AllMeasurements
-                .Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage == IterationStage.Result)
+                .Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage == IterationStage.Actual)
                 .Select(m => m.Nanoseconds / m.Operations / 1e6)
                 .ToArray());
 

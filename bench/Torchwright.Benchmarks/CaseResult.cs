@@ -57,6 +57,8 @@ public sealed record CaseResult(
         IReadOnlyDictionary<string, double> rooflines,
         IReadOnlyDictionary<string, string> replayThreads)
     {
+        var baselineIterations = iterationsMs.GetValueOrDefault(c.BaselineRun.Key);
+        var candidateIterations = iterationsMs.GetValueOrDefault(c.CandidateRun.Key);
         double? baseline = mediansMs.TryGetValue(c.BaselineRun.Key, out var b) ? b : null;
         double? candidate = mediansMs.TryGetValue(c.CandidateRun.Key, out var k) ? k : null;
         var flops = FlopCount.Of(c.Size, c.Mode);
@@ -83,7 +85,6 @@ public sealed record CaseResult(
             candidateError?.MaxAbs, candidateError?.Relative, baselineError?.MaxAbs, baselineError?.Relative,
             c.TargetRatio, c.TargetRooflineFraction, c.MaxRelativeError, c.MoreAccurateThanBaseline, met,
             replayThreads.GetValueOrDefault(c.BaselineRun.Key), replayThreads.GetValueOrDefault(c.CandidateRun.Key),
-            iterationsMs.GetValueOrDefault(c.BaselineRun.Key), iterationsMs.GetValueOrDefault(c.CandidateRun.Key),
-            BlockIterations.Spread(iterationsMs.GetValueOrDefault(c.BaselineRun.Key)), BlockIterations.Spread(iterationsMs.GetValueOrDefault(c.CandidateRun.Key)));
+            baselineIterations, candidateIterations, BlockIterations.Spread(baselineIterations), BlockIterations.Spread(candidateIterations));
     }
 }

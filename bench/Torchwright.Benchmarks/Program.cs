@@ -57,11 +57,11 @@ public static class Program
 
         var paired = PairedRatios.Measure(cases, options.Quick);
         var errors = NumericErrors.Measure(cases);
-        var productTimes = ProductCeiling.Measure(CeilingSizes(cases), options.Quick);
+        var productTimes = ProductCeiling.Measure(CeilingCases(cases), options.Quick);
 
         var best = rooflines.ToDictionary(r => r.Key, r => r.Value.BestGflops);
         var results = cases.Select(c => CaseResult.From(c, medians, iterations, paired, errors, best, ModelBenchmarks.ReplayThreadsByRun)).ToList();
-        var ceilings = productTimes.Select(t => ProductCeilingResult.From(t, medians, best)).ToList();
+        var ceilings = productTimes.Select(t => ProductCeilingResult.From(t, best)).ToList();
         Console.WriteLine();
         Console.Write(ReportText.Table(results));
         Console.Write(ReportText.CeilingTable(ceilings));
@@ -86,12 +86,11 @@ public static class Program
     public static IReadOnlyList<string> RunKeys(IEnumerable<BenchCase> cases) =>
         cases.SelectMany(c => new[] { c.BaselineRun.Key, c.CandidateRun.Key }).Distinct().ToList();
 
-    // The sizes whose bf16 mixed forward has a target over the fp32 one (medium, large; the large fp32 forward also has
-    // its roofline target): the products-alone ceiling is measured for them. At small size a forward is dozens of calls
-    // of microseconds, and products timed one eager call at a time take longer than the whole replayed forward.
-    private static IEnumerable<BenchSize> CeilingSizes(IEnumerable<BenchCase> cases) => cases
-        .Where(c => c.Mode == BenchMode.Forward && c.Candidate == Contender.GeneratedBf16Mixed && c.Baseline == Contender.GeneratedFp32 && c.TargetRatio is not null)
-        .Select(c => c.Size).Distinct();
+    // The bf16 mixed forwards with a target over the fp32 one (medium, large; the large fp32 forward also has its
+    // roofline target): the products-alone ceiling is measured at their sizes. At small size a forward is dozens of
+    // calls of microseconds, and products timed one eager call at a time take longer than the whole replayed forward.
+    private static IEnumerable<BenchCase> CeilingCases(IEnumerable<BenchCase> cases) => cases
+        .Where(c => c.Mode == BenchMode.Forward && c.Candidate == Contender.GeneratedBf16Mixed && c.Baseline == Contender.GeneratedFp32 && c.TargetRatio is not null);
 
     private static bool Selected(BenchCase c, string? filter) =>
         filter is null || $"{c.Name} {c.Size.Name} {c.Mode.Json()} {c.Precision}".Contains(filter, StringComparison.OrdinalIgnoreCase);
