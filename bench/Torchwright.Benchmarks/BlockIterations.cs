@@ -6,7 +6,7 @@ using BenchmarkDotNet.Reports;
 namespace Torchwright.Benchmarks;
 
 /// <summary>
-/// Each BenchmarkDotNet block's measured iterations as measured (before its overhead is subtracted and its upper
+/// Each BenchmarkDotNet block's iterations as measured (before its overhead is subtracted and its upper
 /// outliers are dropped for the statistics), in milliseconds per call, by run key. A block whose iterations
 /// drift apart — as when a slow period of the shared machine begins inside it — can be told from one that is slower
 /// throughout (the medium training step of one full run: 183–189 ms for four iterations, then 212–244).

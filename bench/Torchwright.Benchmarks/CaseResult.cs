@@ -41,10 +41,12 @@ public sealed record CaseResult(
     string? BaselineReplayThreads,
     string? CandidateReplayThreads,
     IReadOnlyList<double>? BaselineIterationsMs,
-    IReadOnlyList<double>? CandidateIterationsMs,
-    double? BaselineSpread,
-    double? CandidateSpread)
+    IReadOnlyList<double>? CandidateIterationsMs)
 {
+    public double? BaselineSpread => BlockIterations.Spread(BaselineIterationsMs);
+
+    public double? CandidateSpread => BlockIterations.Spread(CandidateIterationsMs);
+
     /// <summary>The larger of the two blocks' spreads.</summary>
     public double? Spread => BaselineSpread is null && CandidateSpread is null ? null : System.Math.Max(BaselineSpread ?? 0, CandidateSpread ?? 0);
 
@@ -57,8 +59,6 @@ public sealed record CaseResult(
         IReadOnlyDictionary<string, double> rooflines,
         IReadOnlyDictionary<string, string> replayThreads)
     {
-        var baselineIterations = iterationsMs.GetValueOrDefault(c.BaselineRun.Key);
-        var candidateIterations = iterationsMs.GetValueOrDefault(c.CandidateRun.Key);
         double? baseline = mediansMs.TryGetValue(c.BaselineRun.Key, out var b) ? b : null;
         double? candidate = mediansMs.TryGetValue(c.CandidateRun.Key, out var k) ? k : null;
         var flops = FlopCount.Of(c.Size, c.Mode);
@@ -85,6 +85,6 @@ public sealed record CaseResult(
             candidateError?.MaxAbs, candidateError?.Relative, baselineError?.MaxAbs, baselineError?.Relative,
             c.TargetRatio, c.TargetRooflineFraction, c.MaxRelativeError, c.MoreAccurateThanBaseline, met,
             replayThreads.GetValueOrDefault(c.BaselineRun.Key), replayThreads.GetValueOrDefault(c.CandidateRun.Key),
-            baselineIterations, candidateIterations, BlockIterations.Spread(baselineIterations), BlockIterations.Spread(candidateIterations));
+            iterationsMs.GetValueOrDefault(c.BaselineRun.Key), iterationsMs.GetValueOrDefault(c.CandidateRun.Key));
     }
 }
